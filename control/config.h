@@ -1,0 +1,66 @@
+/* control/config.h - the configuration file -> struct fw_config.
+ *
+ * Line-oriented, nft-like grammar (README, "Configuration"). Parsing is all
+ * or nothing: on error the output config is left empty (fini'd) and the
+ * error names FILE:LINE:COL and quotes the offending text. Addresses are
+ * parsed numerically only (never resolved through DNS). Called by the
+ * daemon at start-up, on reload, and by `xskwall --check`. */
+#ifndef CTL_CONFIG_H
+#define CTL_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <net/if.h>
+#include "rule.h"
+
+#define CTL_MAX_QUEUES 64     /* == FW_MAX_QUEUES */
+#define CTL_MAX_CPUS 1024
+#define CTL_MAX_INCLUDE_DEPTH 8
+#define CTL_ERR_LEN 512
+
+enum ctl_xdp_mode { CTL_XDP_AUTO = 0, CTL_XDP_NATIVE, CTL_XDP_GENERIC };
+enum ctl_bind_mode { CTL_BIND_AUTO = 0, CTL_BIND_ZEROCOPY, CTL_BIND_COPY };
+
+struct fw_config {
+	char port[FP_NPORTS][IF_NAMESIZE]; /* "" when not given */
+	int queues_all;                    /* `queues all` (the default) */
+	uint64_t queue_mask;               /* bit q: queue q, when !queues_all */
+	struct fp_policy policy;           /* defaults: pass, drop, pass */
+	uint8_t on_miss;                   /* enum fp_verdict, default drop */
+	uint8_t xdp_mode;                  /* enum ctl_xdp_mode */
+	uint8_t bind_mode;                 /* enum ctl_bind_mode */
+	uint32_t ncpus;                    /* 0: default placement */
+	uint16_t cpus[CTL_MAX_CPUS];       /* `cpus 0,2-3`: worker q -> cpus[q % ncpus] */
+	struct fp_rule *rules;             /* heap, in file order */
+	size_t nrules;
+	size_t rules_cap;
+};
+
+/* Set every field to its default (no ports, no rules). */
+void ctl_config_init(struct fw_config *cfg);
+/* Free what parsing allocated; the config is then as after init. */
+void ctl_config_fini(struct fw_config *cfg);
+
+/* Parse `path` (and what it includes). On success *cfg holds the new
+ * config (init'd by this call) and 0 is returned. On failure returns
+ * -EINVAL (or -errno for I/O), writes "FILE:LINE:COL: message" into err
+ * and leaves *cfg as after init. */
+int ctl_config_load(const char *path, struct fw_config *cfg, char *err, size_t errlen);
+
+/* The same on an in-memory buffer; `name` is used in messages and as the
+ * base for relative includes (its directory). Used by tests and fuzzers. */
+int ctl_config_parse_buf(const char *buf, size_t len, const char *name,
+			 struct fw_config *cfg, char *err, size_t errlen);
+
+/* Check that the config can run a firewall (both ports given, distinct).
+ * --check and start-up use it; reload uses ctl_config_same_ports(). */
+int ctl_config_validate_ports(const struct fw_config *cfg, char *err, size_t errlen);
+
+/* Nonzero when a and b agree on everything a reload cannot change
+ * (ports, queues, on-miss, modes, cpus). */
+int ctl_config_same_ports(const struct fw_config *a, const struct fw_config *b);
+
+/* Write one rule back in config syntax (for listings); returns snprintf's. */
+int ctl_rule_format(const struct fp_rule *r, char *buf, size_t len);
+
+#endif /* CTL_CONFIG_H */

@@ -1,0 +1,64 @@
+/* control/report.c - formats the engine's counters as a table.
+ *
+ * One row per queue and direction, then one per direction for all queues,
+ * then the kernel's view of each socket. Column names are the counter
+ * names (stats.h), so scripts can find a column by its header. */
+#include <inttypes.h>
+#include "report.h"
+
+static const char *const ctl_dir_names[FP_NPORTS] = { "outside>inside", "inside>outside" };
+static const char *const ctl_port_names[FP_NPORTS] = { "outside", "inside" };
+
+static void ctl_report_row(FILE *f, const char *queue, int dir, const struct fp_dir_stats *d)
+{
+	fprintf(f, "%-6s %-15s", queue, ctl_dir_names[dir]);
+	for (unsigned c = 0; c < FP_CTR_COUNT; c++)
+		fprintf(f, " %12" PRIu64, d->c[c]);
+	fputc('\n', f);
+}
+
+static void ctl_report_kernel(const struct fp_engine *e, FILE *f)
+{
+	fprintf(f, "%-6s %-15s %12s %12s %12s %12s %12s %12s\n", "queue", "socket",
+		"k_rx_dropped", "k_rx_invalid", "k_tx_invalid", "k_rx_full", "k_fill_empty",
+		"k_tx_empty");
+	for (uint32_t i = 0; i < e->nqueues; i++) {
+		for (int p = 0; p < FP_NPORTS; p++) {
+			struct xdp_statistics k;
+
+			if (fp_engine_xsk_stats(e, i, p, &k))
+				continue;
+			fprintf(f, "%-6u %-15s %12llu %12llu %12llu %12llu %12llu %12llu\n",
+				e->queue[i], ctl_port_names[p], (unsigned long long)k.rx_dropped,
+				(unsigned long long)k.rx_invalid_descs,
+				(unsigned long long)k.tx_invalid_descs,
+				(unsigned long long)k.rx_ring_full,
+				(unsigned long long)k.rx_fill_ring_empty_descs,
+				(unsigned long long)k.tx_ring_empty_descs);
+		}
+	}
+}
+
+void ctl_report_stats(const struct fp_engine *e, FILE *f)
+{
+	struct fp_queue_stats total = { 0 };
+	char qname[16];
+
+	fprintf(f, "%-6s %-15s", "queue", "direction");
+	for (unsigned c = 0; c < FP_CTR_COUNT; c++)
+		fprintf(f, " %12s", fp_ctr_name(c));
+	fputc('\n', f);
+	for (uint32_t i = 0; i < e->nqueues; i++) {
+		struct fp_queue_stats s;
+
+		fp_engine_queue_stats(e, i, &s);
+		fp_stats_accumulate(&total, &s);
+		snprintf(qname, sizeof(qname), "%u", e->queue[i]);
+		for (int d = 0; d < FP_NPORTS; d++)
+			ctl_report_row(f, qname, d, &s.dir[d]);
+	}
+	for (int d = 0; d < FP_NPORTS; d++)
+		ctl_report_row(f, "all", d, &total.dir[d]);
+	ctl_report_kernel(e, f);
+	fflush(f);
+}

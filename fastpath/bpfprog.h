@@ -1,0 +1,48 @@
+/* fastpath/bpfprog.h - one port's instance of the xskwall_redirect program
+ * and its XSKMAP: load, fill the map, attach through a bpf_link, detach.
+ *
+ * One instance per port, because a map keyed by queue index can serve only
+ * one interface (afxdp-notes.md). The bpf_link ties the attachment to this
+ * process: even after SIGKILL nothing stays on the interface. */
+#ifndef FP_BPFPROG_H
+#define FP_BPFPROG_H
+
+#include <stdint.h>
+#include <net/if.h>
+
+enum fp_xdp_mode {
+	FP_XDP_AUTO = 0,    /* native if the driver has it, else generic */
+	FP_XDP_NATIVE = 1,
+	FP_XDP_GENERIC = 2,
+};
+
+struct xskwall_redirect_bpf;
+
+struct fp_bpfprog {
+	char ifname[IF_NAMESIZE];
+	int ifindex;
+	int link_fd;   /* -1 until attached */
+	int mode;      /* enum fp_xdp_mode obtained once attached */
+	struct xskwall_redirect_bpf *skel;
+};
+
+/* Check the interface is free (removing a stale, netlink-attached
+ * xskwall_redirect left by an older run), then open and load the program
+ * with the given miss verdict (FW_MISS_DROP / FW_MISS_PASS). */
+int fp_bpfprog_create(const char *ifname, uint32_t miss_action, struct fp_bpfprog **out);
+
+/* NULL-safe: detaches (closes the link) and unloads. */
+void fp_bpfprog_destroy(struct fp_bpfprog *p);
+
+/* Put socket fd into XSKMAP slot `queue`. */
+int fp_bpfprog_set_socket(struct fp_bpfprog *p, uint32_t queue, int xsk_fd);
+
+/* Attach in the requested mode; AUTO tries native, then generic. */
+int fp_bpfprog_attach(struct fp_bpfprog *p, int mode);
+
+/* Close the link: the interface carries no program afterwards. */
+void fp_bpfprog_detach(struct fp_bpfprog *p);
+
+const char *fp_xdp_mode_name(int mode);
+
+#endif /* FP_BPFPROG_H */

@@ -1,0 +1,306 @@
+/* fastpath/engine.c - owns and wires the whole data plane.
+ *
+ * Decisions recorded here (style.md section 4):
+ * - miss action: fail closed (drop) by default; the loader sets it.
+ * - UMEM layout: one UMEM per queue index, shared by that queue's outside
+ *   and inside sockets, owned by one worker: no pool lock, no atomics.
+ * - RCU flavour: QSBR; workers go offline around poll().
+ * - attach: bpf_link (bpfprog.c).
+ * Order: load programs, bind sockets, fill the maps, start workers, then
+ * attach, so no frame meets the miss verdict while a socket exists; the
+ * reverse on the way down. */
+#include <dirent.h>
+#include <errno.h>
+#include <numa.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <urcu/urcu-qsbr.h>
+#include "fw/log.h"
+#include "engine.h"
+#include "worker.h"
+
+#define FP_DEFAULT_RING 2048
+#define FP_DEFAULT_FRAME 4096
+
+static int fp_count_queues(const char *ifname, const char *kind)
+{
+	char path[128];
+	struct dirent *de;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/queues", ifname);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir)))
+		n += !strncmp(de->d_name, kind, strlen(kind));
+	closedir(dir);
+	return n;
+}
+
+static int fp_read_numa_node(const char *ifname)
+{
+	char path[128];
+	int node = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/device/numa_node", ifname);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &node) != 1)
+		node = -1;
+	fclose(f);
+	return node;
+}
+
+/* Every queue in use must exist as an rx and a tx queue on both ports:
+ * copy-mode TX leaves on the tx queue of the socket's id, and a bind to a
+ * missing one succeeds but never sends (afxdp-notes.md). */
+static int fp_engine_pick_queues(struct fp_engine *e)
+{
+	int rxq[FP_NPORTS], txq[FP_NPORTS];
+
+	for (int p = 0; p < FP_NPORTS; p++) {
+		rxq[p] = fp_count_queues(e->cfg.ifname[p], "rx-");
+		txq[p] = fp_count_queues(e->cfg.ifname[p], "tx-");
+		if (rxq[p] <= 0 || txq[p] <= 0) {
+			fw_err("%s: cannot read its queues from /sys/class/net", e->cfg.ifname[p]);
+			return -ENODEV;
+		}
+	}
+	for (uint32_t q = 0; q < FW_MAX_QUEUES; q++) {
+		int wanted = e->cfg.queue_mask ? !!(e->cfg.queue_mask & (1ull << q)) : (int)q < rxq[0];
+
+		if (!wanted)
+			continue;
+		for (int p = 0; p < FP_NPORTS; p++) {
+			if ((int)q >= rxq[p] || (int)q >= txq[p]) {
+				fw_err("queue %u: %s has %d rx and %d tx queues; set `queues` to what both ports have",
+				       q, e->cfg.ifname[p], rxq[p], txq[p]);
+				return -EINVAL;
+			}
+		}
+		e->queue[e->nqueues++] = q;
+	}
+	return e->nqueues ? 0 : -EINVAL;
+}
+
+static int fp_engine_cpu_list(const struct fp_engine *e, uint16_t *cpus, uint32_t max)
+{
+	uint32_t n = 0;
+	cpu_set_t set;
+
+	if (e->numa_node >= 0 && numa_available() >= 0) {
+		struct bitmask *bm = numa_allocate_cpumask();
+
+		if (bm && !numa_node_to_cpus(e->numa_node, bm))
+			for (uint32_t c = 0; c < bm->size && n < max; c++)
+				if (numa_bitmask_isbitset(bm, c))
+					cpus[n++] = c;
+		numa_free_cpumask(bm);
+	}
+	if (!n && !sched_getaffinity(0, sizeof(set), &set))
+		for (uint32_t c = 0; c < CPU_SETSIZE && n < max; c++)
+			if (CPU_ISSET(c, &set))
+				cpus[n++] = c;
+	return (int)n;
+}
+
+static void fp_engine_place_workers(struct fp_engine *e)
+{
+	uint16_t defaults[CPU_SETSIZE];
+	const uint16_t *cpus = e->cfg.cpus;
+	uint32_t n = e->cfg.ncpus;
+
+	if (!n) {
+		cpus = defaults;
+		n = fp_engine_cpu_list(e, defaults, CPU_SETSIZE);
+	}
+	for (uint32_t i = 0; i < e->nqueues; i++) {
+		struct fp_worker *w = &e->worker[i];
+
+		w->qp = e->qp[i];
+		w->rules = &e->rules;
+		w->stats = &e->stats[i];
+		w->cpu = n ? cpus[i % n] : -1;
+	}
+}
+
+static int fp_engine_open_queue(struct fp_engine *e, uint32_t i)
+{
+	struct fp_qpair_cfg qc = {
+		.ifname = { e->cfg.ifname[FP_PORT_OUTSIDE], e->cfg.ifname[FP_PORT_INSIDE] },
+		.queue = e->queue[i],
+		.ring_size = e->cfg.ring_size,
+		.frame_size = e->cfg.frame_size,
+		.bind_mode = e->cfg.bind_mode,
+		.numa_node = e->numa_node,
+	};
+	int err;
+
+	err = fp_qpair_create(&qc, &e->qp[i]);
+	if (err) {
+		fw_err("queue %u: cannot bind AF_XDP sockets on %s and %s (%s mode): %s%s",
+		       qc.queue, qc.ifname[0], qc.ifname[1],
+		       qc.bind_mode == FP_BIND_ZEROCOPY ? "zero-copy" : "copy", strerror(-err),
+		       err == -EOPNOTSUPP ? " (the driver has no zero-copy support)" : "");
+		return err;
+	}
+	for (int p = 0; p < FP_NPORTS && !err; p++)
+		err = fp_bpfprog_set_socket(e->prog[p], qc.queue, e->qp[i]->port[p].fd);
+	if (err) {
+		fw_err("queue %u: cannot insert the sockets into the XSKMAP: %s", qc.queue,
+		       strerror(-err));
+		return err;
+	}
+	fp_qpair_prime(e->qp[i]);
+	fw_info("queue %u: %s/%s bound in %s mode, UMEM %u frames of %u bytes on %s pages, NUMA node %d",
+		qc.queue, qc.ifname[0], qc.ifname[1], e->qp[i]->zerocopy ? "zero-copy" : "copy",
+		e->qp[i]->umem->nframes, e->qp[i]->umem->frame_size,
+		e->qp[i]->umem->huge ? "huge" : "normal", e->qp[i]->umem->numa_node);
+	return 0;
+}
+
+static int fp_engine_alloc(struct fp_engine *e)
+{
+	e->worker = calloc(e->nqueues, sizeof(*e->worker));
+	if (posix_memalign((void **)&e->stats, 64, e->nqueues * sizeof(*e->stats)))
+		e->stats = NULL;
+	if (!e->worker || !e->stats)
+		return -ENOMEM;
+	memset(e->stats, 0, e->nqueues * sizeof(*e->stats));
+	return 0;
+}
+
+int fp_engine_create(const struct fp_engine_cfg *cfg, struct fp_ruleset *rules,
+		     struct fp_engine **out)
+{
+	struct fp_engine *e;
+	int err;
+
+	e = calloc(1, sizeof(*e));
+	if (!e) {
+		fp_ruleset_destroy(rules);
+		return -ENOMEM;
+	}
+	e->cfg = *cfg;
+	e->rules = rules;
+	e->cfg.ring_size = cfg->ring_size ? cfg->ring_size : FP_DEFAULT_RING;
+	e->cfg.frame_size = cfg->frame_size ? cfg->frame_size : FP_DEFAULT_FRAME;
+	e->numa_node = fp_read_numa_node(cfg->ifname[FP_PORT_OUTSIDE]);
+	err = fp_engine_pick_queues(e);
+	if (!err)
+		err = fp_engine_alloc(e);
+	for (int p = 0; !err && p < FP_NPORTS; p++)
+		err = fp_bpfprog_create(cfg->ifname[p], cfg->miss_action, &e->prog[p]);
+	for (uint32_t i = 0; !err && i < e->nqueues; i++)
+		err = fp_engine_open_queue(e, i);
+	if (err) {
+		fp_engine_destroy(e);
+		return err;
+	}
+	fp_engine_place_workers(e);
+	*out = e;
+	return 0;
+}
+
+int fp_engine_start(struct fp_engine *e)
+{
+	int err = 0;
+
+	for (uint32_t i = 0; i < e->nqueues && !err; i++)
+		err = fp_worker_start(&e->worker[i]);
+	for (int p = 0; p < FP_NPORTS && !err; p++) {
+		err = fp_bpfprog_attach(e->prog[p], e->cfg.xdp_mode);
+		if (!err)
+			fw_info("%s: %s attached in %s mode (on-miss %s)", e->prog[p]->ifname,
+				FW_XDP_PROG_NAME, fp_xdp_mode_name(e->prog[p]->mode),
+				e->cfg.miss_action == FW_MISS_PASS ? "pass" : "drop");
+	}
+	if (err) {
+		fw_err("start failed: %s", strerror(-err));
+		return err;
+	}
+	e->attached = 1;
+	return 0;
+}
+
+static uint32_t fp_engine_account(struct fp_engine *e)
+{
+	uint32_t leaked = 0;
+
+	for (uint32_t i = 0; i < e->nqueues; i++) {
+		struct fp_frame_account a;
+
+		if (!e->qp[i])
+			continue;
+		fp_qpair_account(e->qp[i], &a);
+		fw_info("queue %u: UMEM frames %u: %u free, %u in fill rings, %u in tx rings, %u unaccounted",
+			e->queue[i], a.total, a.free, a.in_fill, a.in_tx, a.in_flight);
+		leaked += a.in_flight;
+	}
+	return leaked;
+}
+
+uint32_t fp_engine_destroy(struct fp_engine *e)
+{
+	uint32_t leaked = 0;
+
+	if (!e)
+		return 0;
+	for (uint32_t i = 0; e->worker && i < e->nqueues; i++)
+		fp_worker_stop(&e->worker[i]);
+	for (int p = 0; p < FP_NPORTS; p++)
+		if (e->prog[p])
+			fp_bpfprog_detach(e->prog[p]);
+	leaked = fp_engine_account(e);
+	for (uint32_t i = 0; i < e->nqueues; i++)
+		fp_qpair_destroy(e->qp[i]);
+	for (int p = 0; p < FP_NPORTS; p++)
+		fp_bpfprog_destroy(e->prog[p]);
+	fp_ruleset_destroy(e->rules); /* no reader left: workers are joined */
+	free(e->worker);
+	free(e->stats);
+	free(e);
+	return leaked;
+}
+
+void fp_engine_publish_rules(struct fp_engine *e, struct fp_ruleset *rules)
+{
+	struct fp_ruleset *old = rcu_xchg_pointer(&e->rules, rules);
+
+	urcu_qsbr_synchronize_rcu(); /* every online worker passed a QS */
+	fp_ruleset_destroy(old);
+	e->rules_generation++;
+}
+
+const struct fp_ruleset *fp_engine_rules(const struct fp_engine *e)
+{
+	return e->rules; /* control thread: the only writer */
+}
+
+void fp_engine_queue_stats(const struct fp_engine *e, uint32_t i, struct fp_queue_stats *out)
+{
+	fp_stats_snapshot(&e->stats[i], out);
+}
+
+int fp_engine_xsk_stats(const struct fp_engine *e, uint32_t i, int port,
+			struct xdp_statistics *out)
+{
+	socklen_t len = sizeof(*out);
+
+	memset(out, 0, sizeof(*out));
+	if (getsockopt(e->qp[i]->port[port].fd, SOL_XDP, XDP_STATISTICS, out, &len))
+		return -errno;
+	return 0;
+}
+
+int fp_engine_worker_cpu(const struct fp_engine *e, uint32_t i)
+{
+	return e->worker[i].cpu;
+}

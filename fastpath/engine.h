@@ -1,0 +1,77 @@
+/* fastpath/engine.h - the running firewall: both ports' XDP programs, one
+ * queue pair and one worker per queue, the per-queue counters, and the RCU
+ * slot holding the current rule snapshot.
+ *
+ * The control plane (one thread) creates, starts, publishes rules, reads
+ * counters and destroys; workers are internal. */
+#ifndef FP_ENGINE_H
+#define FP_ENGINE_H
+
+#include <stdint.h>
+#include <linux/if_xdp.h>
+#include <net/if.h>
+#include "bpfprog.h"
+#include "qpair.h"
+#include "ruleset.h"
+#include "stats.h"
+#include "fw/abi.h"
+
+struct fp_engine_cfg {
+	char ifname[FP_NPORTS][IF_NAMESIZE];
+	uint64_t queue_mask;  /* 0: every rx queue of the ports */
+	uint32_t miss_action; /* FW_MISS_DROP / FW_MISS_PASS */
+	int xdp_mode;         /* enum fp_xdp_mode */
+	int bind_mode;        /* enum fp_bind_mode */
+	uint32_t ncpus;       /* 0: CPUs of the NIC's NUMA node (or all) */
+	const uint16_t *cpus; /* worker i -> cpus[i % ncpus] */
+	uint32_t ring_size;   /* 0: default */
+	uint32_t frame_size;  /* 0: default */
+};
+
+struct fp_worker;
+
+struct fp_engine {
+	struct fp_engine_cfg cfg;
+	int numa_node;
+	uint32_t nqueues;
+	uint32_t queue[FW_MAX_QUEUES]; /* queue ids in use */
+	struct fp_bpfprog *prog[FP_NPORTS];
+	struct fp_qpair *qp[FW_MAX_QUEUES];
+	struct fp_worker *worker;       /* nqueues of them */
+	struct fp_queue_stats *stats;   /* nqueues of them */
+	struct fp_ruleset *rules;       /* RCU slot */
+	uint64_t rules_generation;
+	int attached;
+};
+
+/* Set everything up short of attaching: programs loaded, sockets bound and
+ * in the maps, fill rings primed. Takes ownership of `rules`, even on
+ * failure. Logs what went wrong. */
+int fp_engine_create(const struct fp_engine_cfg *cfg, struct fp_ruleset *rules,
+		     struct fp_engine **out);
+
+/* Start the workers, then attach both programs. */
+int fp_engine_start(struct fp_engine *e);
+
+/* Stop workers, detach, account for every frame, free everything.
+ * NULL-safe and safe on a half-built engine. Returns the number of frames
+ * that could not be accounted for (0 when none leaked). */
+uint32_t fp_engine_destroy(struct fp_engine *e);
+
+/* Publish a new snapshot (ownership taken); the old one is freed after
+ * every worker has passed a quiescent state. Control thread only. */
+void fp_engine_publish_rules(struct fp_engine *e, struct fp_ruleset *rules);
+
+const struct fp_ruleset *fp_engine_rules(const struct fp_engine *e);
+
+/* Counters of the i-th queue in use (i < nqueues). */
+void fp_engine_queue_stats(const struct fp_engine *e, uint32_t i, struct fp_queue_stats *out);
+
+/* The kernel's XDP_STATISTICS for the socket of queue i on port p. */
+int fp_engine_xsk_stats(const struct fp_engine *e, uint32_t i, int port,
+			struct xdp_statistics *out);
+
+/* CPU the worker of queue i is pinned to (-1: none). */
+int fp_engine_worker_cpu(const struct fp_engine *e, uint32_t i);
+
+#endif /* FP_ENGINE_H */

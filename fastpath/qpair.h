@@ -1,0 +1,71 @@
+/* fastpath/qpair.h - the two AF_XDP sockets of one queue index (outside q
+ * and inside q) on one shared UMEM.
+ *
+ * Forwarding moves a frame address from one socket's RX ring to the other
+ * socket's TX ring; nothing is copied in userspace. Created by the engine,
+ * then owned by the queue's worker while it runs. */
+#ifndef FP_QPAIR_H
+#define FP_QPAIR_H
+
+#include <stdint.h>
+#include <linux/if_xdp.h>
+#include <xdp/xsk.h>
+#include "rule.h"
+#include "umem.h"
+
+enum fp_bind_mode {
+	FP_BIND_AUTO = 0,     /* zero-copy if the driver can, else copy */
+	FP_BIND_ZEROCOPY = 1, /* zero-copy or fail */
+	FP_BIND_COPY = 2,
+};
+
+struct fp_qpair_cfg {
+	const char *ifname[FP_NPORTS];
+	uint32_t queue;
+	uint32_t ring_size;  /* rx, tx, fill and comp rings */
+	uint32_t frame_size;
+	int bind_mode;       /* enum fp_bind_mode */
+	int numa_node;
+};
+
+struct fp_xsk {
+	struct xsk_socket *xsk;
+	int fd;
+	struct xsk_ring_cons rx;
+	struct xsk_ring_prod tx;
+	struct xsk_ring_prod fill;
+	struct xsk_ring_cons comp;
+};
+
+struct fp_qpair {
+	uint32_t queue;
+	int zerocopy; /* the bind mode obtained */
+	struct fp_umem *umem;
+	struct fp_xsk port[FP_NPORTS];
+};
+
+/* Frames a queue pair's UMEM needs so that no ring can starve another:
+ * every ring of both sockets full at once still leaves frames over. */
+static inline uint32_t fp_qpair_nframes(uint32_t ring_size)
+{
+	return 2 * FP_NPORTS * 2 * ring_size;
+}
+
+int fp_qpair_create(const struct fp_qpair_cfg *cfg, struct fp_qpair **out);
+
+/* NULL-safe, safe on a half-built pair: sockets (inside, then the UMEM
+ * owner), then the UMEM. */
+void fp_qpair_destroy(struct fp_qpair *qp);
+
+/* Give each fill ring as many free frames as it takes (start-up). */
+void fp_qpair_prime(struct fp_qpair *qp);
+
+/* Where the UMEM's frames are, once no worker runs and no XDP program
+ * steers into the sockets: drains RX and completion rings into the free
+ * stack, then counts. */
+struct fp_frame_account {
+	uint32_t total, free, in_fill, in_tx, in_flight;
+};
+void fp_qpair_account(struct fp_qpair *qp, struct fp_frame_account *acct);
+
+#endif /* FP_QPAIR_H */

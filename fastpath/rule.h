@@ -1,0 +1,66 @@
+/* fastpath/rule.h - one firewall rule as the control plane hands it over.
+ *
+ * A rule is an action and a conjunction of matches; `match` says which
+ * fields are in force. control/config.c produces arrays of these and
+ * fastpath/ruleset.c compiles them into an immutable snapshot. Plain data:
+ * no allocation, no ownership. */
+#ifndef FP_RULE_H
+#define FP_RULE_H
+
+#include <stdint.h>
+
+enum fp_verdict {
+	FP_PASS = 0,
+	FP_DROP = 1,
+};
+
+enum fp_port_id {
+	FP_PORT_OUTSIDE = 0,
+	FP_PORT_INSIDE = 1,
+	FP_NPORTS = 2,
+};
+
+enum fp_family {
+	FP_FAMILY_ANY = 0,
+	FP_FAMILY_IPV4 = 4,
+	FP_FAMILY_IPV6 = 6,
+};
+
+/* An IPv4 address uses addr[0..3]; the rest of addr is zero. */
+struct fp_prefix {
+	uint8_t family; /* enum fp_family, never ANY */
+	uint8_t len;    /* 0..32 or 0..128 */
+	uint8_t addr[16];
+};
+
+enum fp_match_bits {
+	FP_MATCH_SRC = 1u << 0,
+	FP_MATCH_DST = 1u << 1,
+	FP_MATCH_PROTO = 1u << 2,     /* proto == rule.proto */
+	FP_MATCH_ICMP_TYPE = 1u << 3, /* needs FP_MATCH_PROTO, proto 1 or 58 */
+	FP_MATCH_ICMP_CODE = 1u << 4, /* needs FP_MATCH_ICMP_TYPE */
+	FP_MATCH_IN = 1u << 5,        /* ingress port == rule.in_port */
+	FP_MATCH_FAMILY = 1u << 6,    /* packet family == rule.family */
+};
+
+struct fp_rule {
+	uint8_t action; /* enum fp_verdict */
+	uint8_t family; /* enum fp_family: set when any match implies one */
+	uint8_t proto;  /* IP protocol / IPv6 upper-layer header */
+	uint8_t icmp_type;
+	uint8_t icmp_code;
+	uint8_t in_port; /* enum fp_port_id */
+	uint32_t match;  /* enum fp_match_bits */
+	struct fp_prefix src;
+	struct fp_prefix dst;
+	uint32_t line; /* source line, for `rules` listings and traces */
+};
+
+/* Verdicts for frames no rule can judge. */
+struct fp_policy {
+	uint8_t deflt;     /* no rule matched */
+	uint8_t malformed; /* the parser rejected the frame */
+	uint8_t non_ip;    /* neither IPv4 nor IPv6 (ARP, LLDP, ...) */
+};
+
+#endif /* FP_RULE_H */

@@ -1,0 +1,35 @@
+/* fastpath/worker.h - one thread per queue index, serving both directions
+ * of its queue pair: rx burst -> parse -> classify -> tx on the other port
+ * or back to the free stack -> completions -> refill.
+ *
+ * Created and joined by the engine. The worker is the only user of its
+ * queue pair and the only writer of its counters. It is a QSBR reader of
+ * the engine's rule slot: quiescent once per loop, offline while asleep. */
+#ifndef FP_WORKER_H
+#define FP_WORKER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include "qpair.h"
+#include "ruleset.h"
+#include "stats.h"
+
+#define FP_BATCH 64
+
+struct fp_worker {
+	struct fp_qpair *qp;
+	struct fp_ruleset **rules;    /* the engine's RCU slot */
+	struct fp_queue_stats *stats; /* this queue's counters */
+	int cpu;                      /* -1: not pinned */
+	atomic_int stop;
+	int started;
+	pthread_t thread;
+};
+
+/* Start the thread (pinned to w->cpu when >= 0). */
+int fp_worker_start(struct fp_worker *w);
+
+/* Ask the thread to stop and join it; safe if never started. */
+void fp_worker_stop(struct fp_worker *w);
+
+#endif /* FP_WORKER_H */

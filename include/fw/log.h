@@ -1,0 +1,29 @@
+/* include/fw/log.h - the one logging entry point of every userspace module.
+ *
+ * Messages go to stderr with a level tag. libbpf and libxdp are routed here
+ * (fw_log_route_libs) one level quieter than they ask, as xdp-tools does.
+ * The hot path never logs: it counts. */
+#ifndef FW_LOG_H
+#define FW_LOG_H
+
+enum fw_log_level {
+	FW_LOG_ERR = 0,
+	FW_LOG_WARN = 1,
+	FW_LOG_INFO = 2,
+	FW_LOG_DEBUG = 3,
+};
+
+void fw_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Messages above `level` are dropped. Set once at start-up (main). */
+void fw_log_set_level(int level);
+
+/* Send libbpf and libxdp output through fw_log. */
+void fw_log_route_libs(void);
+
+#define fw_err(...) fw_log(FW_LOG_ERR, __VA_ARGS__)
+#define fw_warn(...) fw_log(FW_LOG_WARN, __VA_ARGS__)
+#define fw_info(...) fw_log(FW_LOG_INFO, __VA_ARGS__)
+#define fw_dbg(...) fw_log(FW_LOG_DEBUG, __VA_ARGS__)
+
+#endif /* FW_LOG_H */
