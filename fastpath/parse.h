@@ -49,7 +49,7 @@ struct fp_pkt {
 /* Fill *pkt from the frame and return pkt->cls. */
 int fp_parse(const uint8_t *frame, uint32_t len, struct fp_pkt *pkt);
 
-/* Short name of a malformed reason, e.g. "ipv4-len". */
+/* Short name of a malformed reason, e.g. "ipv4-length". */
 const char *fp_bad_name(unsigned bad);
 
 #endif /* FP_PARSE_H */

@@ -1,0 +1,802 @@
+/* tests/unit/test_config.c - control/config.c: grammar, defaults, every
+ * error path with its exact message, includes, round trips, scale.
+ * Fixtures live in tests/data/config/. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config.h"
+
+#define DATA FW_TEST_DATA "/config"
+
+struct err_case {
+	const char *in;
+	const char *msg;
+};
+
+static int parse(const char *text, struct fw_config *c, char *err)
+{
+	return ctl_config_parse_buf(text, strlen(text), "demo.conf", c, err,
+				    CTL_ERR_LEN);
+}
+
+/* The state every failed parse must leave behind. */
+static void assert_cfg_empty(const struct fw_config *c)
+{
+	struct fw_config e;
+
+	ctl_config_init(&e);
+	assert_int_equal(c->nrules, 0);
+	assert_null(c->rules);
+	assert_memory_equal(c, &e, sizeof(e));
+}
+
+static struct fp_prefix pfx(const char *addr, unsigned int len)
+{
+	struct fp_prefix p;
+
+	memset(&p, 0, sizeof(p));
+	if (strchr(addr, ':')) {
+		p.family = FP_FAMILY_IPV6;
+		assert_int_equal(inet_pton(AF_INET6, addr, p.addr), 1);
+	} else {
+		p.family = FP_FAMILY_IPV4;
+		assert_int_equal(inet_pton(AF_INET, addr, p.addr), 1);
+	}
+	p.len = (uint8_t)len;
+	return p;
+}
+
+/* In place, so that the padding is zero as the parser leaves it. */
+static void rule(struct fp_rule *r, uint8_t action, uint32_t line)
+{
+	memset(r, 0, sizeof(*r));
+	r->action = action;
+	r->line = line;
+}
+
+static void assert_rule(const struct fp_rule *got, const struct fp_rule *want)
+{
+	assert_int_equal(got->action, want->action);
+	assert_int_equal(got->match, want->match);
+	assert_int_equal(got->family, want->family);
+	assert_int_equal(got->proto, want->proto);
+	assert_int_equal(got->icmp_type, want->icmp_type);
+	assert_int_equal(got->icmp_code, want->icmp_code);
+	assert_int_equal(got->in_port, want->in_port);
+	assert_int_equal(got->line, want->line);
+	assert_memory_equal(&got->src, &want->src, sizeof(got->src));
+	assert_memory_equal(&got->dst, &want->dst, sizeof(got->dst));
+	assert_memory_equal(got, want, sizeof(*got));
+}
+
+/* The rules of tests/data/config/demo.conf, in order. */
+static void demo_rules(struct fp_rule *w)
+{
+	rule(&w[0], FP_PASS, 13);
+	w[0].match = FP_MATCH_SRC | FP_MATCH_FAMILY;
+	w[0].family = FP_FAMILY_IPV4;
+	w[0].src = pfx("198.18.200.7", 32);
+	rule(&w[1], FP_DROP, 14);
+	w[1].match = FP_MATCH_SRC | FP_MATCH_FAMILY;
+	w[1].family = FP_FAMILY_IPV4;
+	w[1].src = pfx("198.18.200.0", 24);
+	rule(&w[2], FP_DROP, 15);
+	w[2].match = FP_MATCH_PROTO | FP_MATCH_FAMILY | FP_MATCH_ICMP_TYPE;
+	w[2].family = FP_FAMILY_IPV4;
+	w[2].proto = 1;
+	w[2].icmp_type = 8;
+	rule(&w[3], FP_DROP, 16);
+	w[3].match = FP_MATCH_DST | FP_MATCH_FAMILY | FP_MATCH_PROTO | FP_MATCH_IN;
+	w[3].family = FP_FAMILY_IPV6;
+	w[3].dst = pfx("2001:db8:bad::", 48);
+	w[3].proto = 17;
+	w[3].in_port = FP_PORT_OUTSIDE;
+	rule(&w[4], FP_DROP, 17);
+	w[4].match = FP_MATCH_PROTO | FP_MATCH_FAMILY | FP_MATCH_ICMP_TYPE |
+		     FP_MATCH_ICMP_CODE;
+	w[4].family = FP_FAMILY_IPV6;
+	w[4].proto = 58;
+	w[4].icmp_type = 137;
+	w[4].icmp_code = 0;
+	rule(&w[5], FP_PASS, 18);
+	w[5].match = FP_MATCH_PROTO | FP_MATCH_IN;
+	w[5].proto = 6;
+	w[5].in_port = FP_PORT_INSIDE;
+	rule(&w[6], FP_DROP, 19);
+}
+
+static void test_demo(void **state)
+{
+	struct fp_rule want[7];
+	struct fw_config c;
+	char err[CTL_ERR_LEN] = "untouched";
+	size_t i;
+
+	(void)state;
+	memset(&c, 0xAA, sizeof(c));
+	assert_int_equal(ctl_config_load(DATA "/demo.conf", &c, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_string_equal(c.port[FP_PORT_OUTSIDE], "eth1");
+	assert_string_equal(c.port[FP_PORT_INSIDE], "eth2");
+	assert_int_equal(c.queues_all, 0);
+	assert_int_equal(c.queue_mask, 0x4f);
+	assert_int_equal(c.policy.deflt, FP_DROP);
+	assert_int_equal(c.policy.malformed, FP_PASS);
+	assert_int_equal(c.policy.non_ip, FP_DROP);
+	assert_int_equal(c.on_miss, FP_PASS);
+	assert_int_equal(c.xdp_mode, CTL_XDP_NATIVE);
+	assert_int_equal(c.bind_mode, CTL_BIND_COPY);
+	assert_int_equal(c.ncpus, 3);
+	assert_int_equal(c.cpus[0], 2);
+	assert_int_equal(c.cpus[1], 4);
+	assert_int_equal(c.cpus[2], 5);
+	assert_int_equal(c.cpus[3], 0);
+	assert_int_equal(c.nrules, 7);
+	assert_true(c.rules_cap >= c.nrules);
+	demo_rules(want);
+	for (i = 0; i < 7; i++)
+		assert_rule(&c.rules[i], &want[i]);
+	assert_int_equal(ctl_config_validate_ports(&c, err, sizeof(err)), 0);
+	ctl_config_fini(&c);
+	assert_cfg_empty(&c);
+}
+
+static void test_defaults(void **state)
+{
+	struct fw_config c;
+	char err[CTL_ERR_LEN];
+
+	(void)state;
+	memset(&c, 0x55, sizeof(c));
+	assert_int_equal(parse("# nothing but comments\n\n   \t\n", &c, err), 0);
+	assert_string_equal(c.port[FP_PORT_OUTSIDE], "");
+	assert_string_equal(c.port[FP_PORT_INSIDE], "");
+	assert_int_equal(c.queues_all, 1);
+	assert_int_equal(c.queue_mask, 0);
+	assert_int_equal(c.policy.deflt, FP_PASS);
+	assert_int_equal(c.policy.malformed, FP_DROP);
+	assert_int_equal(c.policy.non_ip, FP_PASS);
+	assert_int_equal(c.on_miss, FP_DROP);
+	assert_int_equal(c.xdp_mode, CTL_XDP_AUTO);
+	assert_int_equal(c.bind_mode, CTL_BIND_AUTO);
+	assert_int_equal(c.ncpus, 0);
+	assert_int_equal(c.nrules, 0);
+	assert_null(c.rules);
+	assert_cfg_empty(&c);
+	ctl_config_fini(&c);
+
+	assert_int_equal(parse("", &c, err), 0);
+	assert_cfg_empty(&c);
+}
+
+/* Lexical corners: CRLF, no final newline, comments glued to words,
+ * `queues all`, overlapping queue ranges, the extremes of every number. */
+static void test_lexical(void **state)
+{
+	const char *text =
+		"queues 1-2,2-3\r\n"
+		"queues2 # not reached\n";
+	struct fw_config c;
+	char err[CTL_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(parse("queues 1-2,2-3,63\r\nqueues 1\r\n", &c, err), -EINVAL);
+	assert_string_equal(err, "demo.conf:2:1: queues given twice (first at demo.conf:1)");
+	assert_int_equal(parse(text, &c, err), -EINVAL);
+	assert_string_equal(err, "demo.conf:2:1: unknown keyword 'queues2'");
+
+	assert_int_equal(parse("queues 1-2,2-3,63\r\n"
+			       "drop src 10.0.0.0/8#glued comment\r\n"
+			       "\tpass icmp type 255 code 255 proto 1\r\n"
+			       "drop proto 0 in inside", &c, err), 0);
+	assert_int_equal(c.queues_all, 0);
+	assert_int_equal(c.queue_mask, (1ull << 63) | 0xe);
+	assert_int_equal(c.nrules, 3);
+	assert_int_equal(c.rules[0].src.len, 8);
+	assert_int_equal(c.rules[1].icmp_type, 255);
+	assert_int_equal(c.rules[1].icmp_code, 255);
+	assert_int_equal(c.rules[1].match, FP_MATCH_PROTO | FP_MATCH_FAMILY |
+			 FP_MATCH_ICMP_TYPE | FP_MATCH_ICMP_CODE);
+	assert_int_equal(c.rules[2].proto, 0);
+	assert_int_equal(c.rules[2].match, FP_MATCH_PROTO | FP_MATCH_IN);
+	assert_int_equal(c.rules[2].line, 4);
+	ctl_config_fini(&c);
+
+	assert_int_equal(parse("queues all\ncpus 1023\n", &c, err), 0);
+	assert_int_equal(c.queues_all, 1);
+	assert_int_equal(c.queue_mask, 0);
+	assert_int_equal(c.ncpus, 1);
+	assert_int_equal(c.cpus[0], 1023);
+	ctl_config_fini(&c);
+}
+
+/* `proto icmp` is `icmp`; `proto 1` alone implies no family. */
+static void test_proto_family(void **state)
+{
+	struct fw_config c;
+	char err[CTL_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(parse("drop proto icmp\ndrop icmp\ndrop proto 1\n"
+			       "drop proto icmp6\ndrop proto 58\n"
+			       "drop proto icmp icmp type 3\n"
+			       "drop proto 58 src 10.0.0.0/8\n", &c, err), 0);
+	assert_int_equal(c.nrules, 7);
+	assert_int_equal(c.rules[0].match, FP_MATCH_PROTO | FP_MATCH_FAMILY);
+	assert_int_equal(c.rules[0].family, FP_FAMILY_IPV4);
+	assert_int_equal(c.rules[0].proto, 1);
+	c.rules[1].line = c.rules[0].line;
+	assert_memory_equal(&c.rules[0], &c.rules[1], sizeof(c.rules[0]));
+	assert_int_equal(c.rules[2].match, FP_MATCH_PROTO);
+	assert_int_equal(c.rules[2].family, FP_FAMILY_ANY);
+	assert_int_equal(c.rules[3].match, FP_MATCH_PROTO | FP_MATCH_FAMILY);
+	assert_int_equal(c.rules[3].family, FP_FAMILY_IPV6);
+	assert_int_equal(c.rules[3].proto, 58);
+	assert_int_equal(c.rules[4].match, FP_MATCH_PROTO);
+	assert_int_equal(c.rules[5].icmp_type, 3);
+	assert_int_equal(c.rules[6].family, FP_FAMILY_IPV4);
+	assert_int_equal(c.rules[6].proto, 58);
+	ctl_config_fini(&c);
+}
+
+static void check_icmp_name(const char *word, const char *name, int value)
+{
+	struct fw_config c;
+	char text[128], err[CTL_ERR_LEN];
+
+	snprintf(text, sizeof(text), "drop %s type %s\n", word, name);
+	assert_int_equal(parse(text, &c, err), 0);
+	assert_int_equal(c.nrules, 1);
+	assert_int_equal(c.rules[0].icmp_type, value);
+	assert_int_equal(c.rules[0].proto, strcmp(word, "icmp") ? 58 : 1);
+	ctl_config_fini(&c);
+}
+
+static void test_icmp_names(void **state)
+{
+	static const struct { const char *name; int v; } v4[] = {
+		{ "echo-reply", 0 }, { "destination-unreachable", 3 },
+		{ "dest-unreachable", 3 }, { "source-quench", 4 },
+		{ "redirect", 5 }, { "echo-request", 8 },
+		{ "router-advertisement", 9 }, { "router-solicitation", 10 },
+		{ "time-exceeded", 11 }, { "parameter-problem", 12 },
+		{ "timestamp-request", 13 }, { "timestamp-reply", 14 },
+		{ "info-request", 15 }, { "info-reply", 16 },
+		{ "address-mask-request", 17 }, { "address-mask-reply", 18 },
+	}, v6[] = {
+		{ "destination-unreachable", 1 }, { "dest-unreachable", 1 },
+		{ "packet-too-big", 2 }, { "time-exceeded", 3 },
+		{ "parameter-problem", 4 }, { "echo-request", 128 },
+		{ "echo-reply", 129 }, { "mld-listener-query", 130 },
+		{ "mld-listener-report", 131 }, { "mld-listener-done", 132 },
+		{ "mld-listener-reduction", 132 }, { "nd-router-solicit", 133 },
+		{ "nd-router-advert", 134 }, { "nd-neighbor-solicit", 135 },
+		{ "nd-neighbor-advert", 136 }, { "nd-redirect", 137 },
+		{ "router-renumbering", 138 }, { "mld2-listener-report", 143 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
+		check_icmp_name("icmp", v4[i].name, v4[i].v);
+	for (i = 0; i < sizeof(v6) / sizeof(v6[0]); i++)
+		check_icmp_name("icmp6", v6[i].name, v6[i].v);
+}
+
+static void run_err_cases(const struct err_case *cases, size_t n)
+{
+	struct fw_config c;
+	char err[CTL_ERR_LEN];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memset(&c, 0xAA, sizeof(c));
+		memset(err, 0, sizeof(err));
+		assert_int_equal(parse(cases[i].in, &c, err), -EINVAL);
+		assert_string_equal(err, cases[i].msg);
+		assert_cfg_empty(&c);
+	}
+}
+
+static void test_errors_keys(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "polcy pass", "demo.conf:1:1: unknown keyword 'polcy'" },
+		{ "# c\n  \tpolcy pass", "demo.conf:2:4: unknown keyword 'polcy'" },
+		{ "Drop", "demo.conf:1:1: unknown keyword 'Drop'" },
+		{ "policy", "demo.conf:1:7: missing argument after 'policy'" },
+		{ "policy   # nothing", "demo.conf:1:7: missing argument after 'policy'" },
+		{ "port outside", "demo.conf:1:13: missing argument after 'outside'" },
+		{ "include", "demo.conf:1:8: missing argument after 'include'" },
+		{ "policy drop pass",
+		  "demo.conf:1:13: extra argument 'pass' (usage: policy pass|drop)" },
+		{ "port outside eth1 eth2",
+		  "demo.conf:1:19: extra argument 'eth2' (usage: port outside|inside IFNAME)" },
+		{ "policy maybe",
+		  "demo.conf:1:8: 'maybe' is not a valid policy (expected pass or drop)" },
+		{ "on-miss PASS",
+		  "demo.conf:1:9: 'PASS' is not a valid on-miss (expected pass or drop)" },
+		{ "xdp-mode fast",
+		  "demo.conf:1:10: 'fast' is not a valid xdp-mode (expected auto, native or generic)" },
+		{ "bind-mode zerocopy",
+		  "demo.conf:1:11: 'zerocopy' is not a valid bind-mode (expected auto, zero-copy or copy)" },
+		{ "port sideways eth1",
+		  "demo.conf:1:6: 'sideways' is not a port (expected outside or inside)" },
+		{ "port outside eth0123456789abc",
+		  "demo.conf:1:14: interface name 'eth0123456789abc' is longer than 15 characters" },
+		{ "port outside a/b", "demo.conf:1:14: interface name 'a/b' contains '/'" },
+		{ "port inside eth0:1", "demo.conf:1:13: interface name 'eth0:1' contains ':'" },
+		{ "port outside .", "demo.conf:1:14: '.' is not a valid interface name" },
+		{ "port outside ..", "demo.conf:1:14: '..' is not a valid interface name" },
+		{ "port outside eth\x01",
+		  "demo.conf:1:14: interface name 'eth\x01' contains whitespace or a control character" },
+		{ "port outside eth1\nport inside eth1",
+		  "demo.conf:2:13: 'eth1' is already port outside (at demo.conf:1)" },
+		{ "port inside eth1\nport outside eth1",
+		  "demo.conf:2:14: 'eth1' is already port inside (at demo.conf:1)" },
+		{ "pass\0x", "demo.conf:1:5: NUL byte in line" },
+	};
+
+	(void)state;
+	run_err_cases(cases, sizeof(cases) / sizeof(cases[0]) - 1);
+	/* the NUL case needs an explicit length */
+	{
+		struct fw_config c;
+		char err[CTL_ERR_LEN];
+
+		assert_int_equal(ctl_config_parse_buf("pass\0x", 6, "demo.conf", &c,
+						      err, sizeof(err)), -EINVAL);
+		assert_string_equal(err, cases[sizeof(cases) / sizeof(cases[0]) - 1].msg);
+		assert_cfg_empty(&c);
+		/* a NUL inside a comment is only a comment */
+		assert_int_equal(ctl_config_parse_buf("pass # \0x", 9, "demo.conf", &c,
+						      err, sizeof(err)), 0);
+		assert_int_equal(c.nrules, 1);
+		ctl_config_fini(&c);
+	}
+}
+
+static void test_errors_lists(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "queues 5-3", "demo.conf:1:8: range '5-3' ends before it starts" },
+		{ "queues 64", "demo.conf:1:8: '64' is out of range (queue ids are 0-63)" },
+		{ "queues 0-64", "demo.conf:1:8: '0-64' is out of range (queue ids are 0-63)" },
+		{ "queues 0,2,64", "demo.conf:1:12: '64' is out of range (queue ids are 0-63)" },
+		{ "queues 99999999999",
+		  "demo.conf:1:8: '99999999999' is out of range (queue ids are 0-63)" },
+		{ "queues x", "demo.conf:1:8: 'x' is not a queue id or a range (N or N-M)" },
+		{ "queues 1,,2", "demo.conf:1:10: '' is not a queue id or a range (N or N-M)" },
+		{ "queues 1-", "demo.conf:1:8: '1-' is not a queue id or a range (N or N-M)" },
+		{ "queues -1", "demo.conf:1:8: '-1' is not a queue id or a range (N or N-M)" },
+		{ "queues +1", "demo.conf:1:8: '+1' is not a queue id or a range (N or N-M)" },
+		{ "queues 0x3", "demo.conf:1:8: '0x3' is not a queue id or a range (N or N-M)" },
+		{ "queues 1-2-3", "demo.conf:1:8: '1-2-3' is not a queue id or a range (N or N-M)" },
+		{ "cpus 0-1024", "demo.conf:1:6: '0-1024' is out of range (cpus are 0-1023)" },
+		{ "cpus 3-1", "demo.conf:1:6: range '3-1' ends before it starts" },
+		{ "cpus 0-1023,5", "demo.conf:1:13: too many cpus (at most 1024)" },
+	};
+
+	(void)state;
+	run_err_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+static void test_errors_rules(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "drop src 198.18.0.0/33",
+		  "demo.conf:1:10: '198.18.0.0/33' is not an IPv4 or IPv6 prefix" },
+		{ "drop src 198.18.0.1/24",
+		  "demo.conf:1:10: '198.18.0.1/24' has host bits set (did you mean 198.18.0.0/24?)" },
+		{ "drop dst 2001:db8::1/64",
+		  "demo.conf:1:10: '2001:db8::1/64' has host bits set (did you mean 2001:db8::/64?)" },
+		{ "drop src 10.0.0.1/0",
+		  "demo.conf:1:10: '10.0.0.1/0' has host bits set (did you mean 0.0.0.0/0?)" },
+		{ "drop src localhost", "demo.conf:1:10: 'localhost' is not an IPv4 or IPv6 prefix" },
+		{ "drop src 10.0.0.0/", "demo.conf:1:10: '10.0.0.0/' is not an IPv4 or IPv6 prefix" },
+		{ "drop src 10.0.0.0/+8", "demo.conf:1:10: '10.0.0.0/+8' is not an IPv4 or IPv6 prefix" },
+		{ "drop src 10.0.0/8", "demo.conf:1:10: '10.0.0/8' is not an IPv4 or IPv6 prefix" },
+		{ "drop src /8", "demo.conf:1:10: '/8' is not an IPv4 or IPv6 prefix" },
+		{ "drop src 2001:db8::/129",
+		  "demo.conf:1:10: '2001:db8::/129' is not an IPv4 or IPv6 prefix" },
+		{ "drop src fe80::1%eth0", "demo.conf:1:10: 'fe80::1%eth0' is not an IPv4 or IPv6 prefix" },
+		{ "drop src", "demo.conf:1:9: missing argument after 'src'" },
+		{ "drop src 10.0.0.0/8 src 10.0.0.0/8",
+		  "demo.conf:1:21: 'src' given twice in one rule" },
+		{ "drop proto 1 proto 1", "demo.conf:1:14: 'proto' given twice in one rule" },
+		{ "drop icmp type 8 icmp", "demo.conf:1:18: 'icmp' given twice in one rule" },
+		{ "drop in inside in inside", "demo.conf:1:16: 'in' given twice in one rule" },
+		{ "drop src 10.0.0.0/8 dst 2001:db8::/32",
+		  "demo.conf:1:25: src and dst are of different families ('10.0.0.0/8' is IPv4, '2001:db8::/32' is IPv6)" },
+		{ "drop icmp src 2001:db8::/32",
+		  "demo.conf:1:15: IPv6 prefix '2001:db8::/32' cannot be used with icmp (use icmp6)" },
+		{ "drop src 10.0.0.0/8 icmp6",
+		  "demo.conf:1:21: icmp6 cannot be used with IPv4 prefix '10.0.0.0/8' (use icmp)" },
+		{ "drop proto icmp6 dst 10.0.0.0/8",
+		  "demo.conf:1:22: IPv4 prefix '10.0.0.0/8' cannot be used with icmp6 (use icmp)" },
+		{ "drop dst 2001:db8::/32 proto icmp",
+		  "demo.conf:1:30: icmp cannot be used with IPv6 prefix '2001:db8::/32' (use icmp6)" },
+		{ "drop proto tcp icmp type 8", "demo.conf:1:16: 'icmp' conflicts with 'proto tcp'" },
+		{ "drop icmp proto udp", "demo.conf:1:11: 'proto udp' conflicts with 'icmp'" },
+		{ "drop icmp icmp6", "demo.conf:1:11: 'icmp6' conflicts with 'icmp'" },
+		{ "drop icmp code 0", "demo.conf:1:11: 'code' needs a 'type' before it" },
+		{ "drop icmp type", "demo.conf:1:15: missing argument after 'type'" },
+		{ "drop icmp type 8 code", "demo.conf:1:22: missing argument after 'code'" },
+		{ "drop type 8", "demo.conf:1:6: 'type' must follow 'icmp' or 'icmp6'" },
+		{ "drop icmp type 3 in inside code 1",
+		  "demo.conf:1:28: 'code' must follow 'icmp' or 'icmp6' and a type" },
+		{ "drop icmp type 256",
+		  "demo.conf:1:16: '256' is out of range for an ICMP type (0-255)" },
+		{ "drop icmp6 type 4294967296",
+		  "demo.conf:1:17: '4294967296' is out of range for an ICMPv6 type (0-255)" },
+		{ "drop icmp type echo-reqest",
+		  "demo.conf:1:16: 'echo-reqest' is not an ICMP type (a name or 0-255)" },
+		{ "drop icmp type packet-too-big",
+		  "demo.conf:1:16: 'packet-too-big' is not an ICMP type (a name or 0-255)" },
+		{ "drop icmp6 type source-quench",
+		  "demo.conf:1:17: 'source-quench' is not an ICMPv6 type (a name or 0-255)" },
+		{ "drop icmp type 8 code x", "demo.conf:1:23: 'x' is not an ICMP code (0-255)" },
+		{ "drop icmp type 8 code 300",
+		  "demo.conf:1:23: '300' is out of range for an ICMP code (0-255)" },
+		{ "drop proto 300", "demo.conf:1:12: '300' is out of range for a protocol (0-255)" },
+		{ "drop proto -1",
+		  "demo.conf:1:12: '-1' is not a protocol (icmp, icmp6, tcp, udp or 0-255)" },
+		{ "drop proto sctp",
+		  "demo.conf:1:12: 'sctp' is not a protocol (icmp, icmp6, tcp, udp or 0-255)" },
+		{ "drop in middle", "demo.conf:1:9: 'middle' is not a port (expected outside or inside)" },
+		{ "drop in", "demo.conf:1:8: missing argument after 'in'" },
+		{ "pass foo", "demo.conf:1:6: unknown match 'foo' (expected src, dst, proto, icmp, icmp6 or in)" },
+		{ "drop src 10.0.0.0/8 SRC 10.0.0.0/8",
+		  "demo.conf:1:21: unknown match 'SRC' (expected src, dst, proto, icmp, icmp6 or in)" },
+	};
+
+	(void)state;
+	run_err_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+static void test_too_many_words(void **state)
+{
+	struct fw_config c;
+	char text[256], err[CTL_ERR_LEN], want[CTL_ERR_LEN];
+	int i;
+
+	(void)state;
+	strcpy(text, "drop");
+	for (i = 1; i < 65; i++)
+		strcat(text, " x");
+	assert_int_equal(parse(text, &c, err), -EINVAL);
+	snprintf(want, sizeof(want),
+		 "demo.conf:1:%d: too many words on one line (at most 64)", 4 + 64 * 2);
+	assert_string_equal(err, want);
+	assert_cfg_empty(&c);
+}
+
+static void test_twice(void **state)
+{
+	static const char *keys[][2] = {
+		{ "port outside", "port outside eth1\n# c\nport outside eth3" },
+		{ "port inside", "port inside eth1\n# c\nport inside eth3" },
+		{ "queues", "queues 1\n# c\nqueues all" },
+		{ "policy", "policy pass\n# c\npolicy pass" },
+		{ "on-miss", "on-miss drop\n# c\non-miss pass" },
+		{ "policy-malformed", "policy-malformed drop\n# c\npolicy-malformed drop" },
+		{ "policy-non-ip", "policy-non-ip pass\n# c\npolicy-non-ip drop" },
+		{ "xdp-mode", "xdp-mode auto\n# c\nxdp-mode auto" },
+		{ "bind-mode", "bind-mode copy\n# c\nbind-mode zero-copy" },
+		{ "cpus", "cpus 1\n# c\ncpus 2" },
+	};
+	struct fw_config c;
+	char err[CTL_ERR_LEN], want[CTL_ERR_LEN];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(want, sizeof(want),
+			 "demo.conf:3:1: %s given twice (first at demo.conf:1)", keys[i][0]);
+		assert_int_equal(parse(keys[i][1], &c, err), -EINVAL);
+		assert_string_equal(err, want);
+		assert_cfg_empty(&c);
+	}
+}
+
+static void test_include(void **state)
+{
+	static const char *want[] = {
+		"10.0.0.1", "10.0.0.5", "10.0.0.10", "10.0.0.20", "10.0.0.21", "10.9.9.9",
+	};
+	static const uint32_t lines[] = { 2, 2, 3, 1, 2, 7 };
+	struct fw_config c;
+	char err[CTL_ERR_LEN];
+	struct fp_prefix p;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(ctl_config_load(DATA "/inc/main.conf", &c, err, sizeof(err)), 0);
+	assert_string_equal(c.port[FP_PORT_OUTSIDE], "eth1");
+	assert_string_equal(c.port[FP_PORT_INSIDE], "eth2");
+	assert_int_equal(c.nrules, 6);
+	for (i = 0; i < 6; i++) {
+		p = pfx(want[i], 32);
+		assert_memory_equal(&c.rules[i].src, &p, sizeof(p));
+		assert_int_equal(c.rules[i].line, lines[i]);
+	}
+	ctl_config_fini(&c);
+}
+
+static void test_include_errors(void **state)
+{
+	static const struct err_case cases[] = {
+		{ DATA "/inc/missing.conf",
+		  DATA "/inc/missing.conf:2:9: cannot open '" DATA
+		  "/inc/no-such-file.rules': No such file or directory" },
+		{ DATA "/inc/bad.conf",
+		  DATA "/inc/sub/bad.rules:3:10: '10.0.0.256' is not an IPv4 or IPv6 prefix" },
+		{ DATA "/inc/twice.conf",
+		  DATA "/inc/sub/policy.rules:2:1: policy given twice (first at " DATA
+		  "/inc/twice.conf:1)" },
+		{ DATA "/inc/loop.conf",
+		  DATA "/inc/loop.conf:2:9: cannot include 'loop.conf': includes nested deeper than 8 (include loop?)" },
+		{ DATA "/depth/l0.conf",
+		  DATA "/depth/l8.conf:2:9: cannot include 'l9.conf': includes nested deeper than 8 (include loop?)" },
+		{ DATA "/inc/dir.conf",
+		  DATA "/inc/dir.conf:1:9: cannot read '" DATA "/inc/sub': Is a directory" },
+	};
+	struct fw_config c;
+	char err[CTL_ERR_LEN];
+	size_t i;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&c, 0xAA, sizeof(c));
+		rc = ctl_config_load(cases[i].in, &c, err, sizeof(err));
+		assert_true(rc < 0);
+		assert_string_equal(err, cases[i].msg);
+		assert_cfg_empty(&c);
+	}
+	/* eight nested includes are still fine */
+	assert_int_equal(ctl_config_load(DATA "/depth/l1.conf", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nrules, 9);
+	assert_int_equal(c.rules[8].src.addr[3], 9);
+	ctl_config_fini(&c);
+}
+
+/* A buffer's includes are relative to the directory of its name. */
+static void test_include_from_buf(void **state)
+{
+	const char *text = "include inc/sub/one.rules\ninclude inc/d/*.nomatch\n";
+	struct fw_config c;
+	char err[CTL_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(ctl_config_parse_buf(text, strlen(text), DATA "/x.conf", &c,
+					      err, sizeof(err)), 0);
+	assert_int_equal(c.nrules, 1);
+	assert_int_equal(c.rules[0].line, 2);
+	ctl_config_fini(&c);
+	text = "include " DATA "/inc/sub/one.rules\n";
+	assert_int_equal(ctl_config_parse_buf(text, strlen(text), "/nonexistent/x.conf",
+					      &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nrules, 1);
+	ctl_config_fini(&c);
+}
+
+static void test_load_errors(void **state)
+{
+	struct fw_config c;
+	char err[CTL_ERR_LEN];
+
+	(void)state;
+	memset(&c, 0xAA, sizeof(c));
+	assert_int_equal(ctl_config_load(DATA "/nope.conf", &c, err, sizeof(err)), -ENOENT);
+	assert_string_equal(err, DATA "/nope.conf: cannot open: No such file or directory");
+	assert_cfg_empty(&c);
+	assert_int_equal(ctl_config_load(DATA "/inc", &c, err, sizeof(err)), -EISDIR);
+	assert_string_equal(err, DATA "/inc: cannot read: Is a directory");
+	assert_cfg_empty(&c);
+	/* no error buffer at all is allowed */
+	assert_int_equal(ctl_config_load(DATA "/nope.conf", &c, NULL, 0), -ENOENT);
+	assert_int_equal(parse("polcy", &c, NULL), -EINVAL);
+	assert_int_equal(ctl_config_parse_buf("polcy", 5, "demo.conf", &c, err, 10), -EINVAL);
+	assert_string_equal(err, "demo.conf");
+}
+
+static void test_round_trip(void **state)
+{
+	static const struct err_case cases[] = {  /* in, canonical */
+		{ "drop src 198.18.5.0/24 proto udp in outside",
+		  "drop src 198.18.5.0/24 proto udp in outside" },
+		{ "drop icmp type echo-request code 0", "drop icmp type 8 code 0" },
+		{ "pass", "pass" },
+		{ "drop in inside dst 2001:db8::/32 src 2001:db8:1::1",
+		  "drop src 2001:db8:1::1 dst 2001:db8::/32 in inside" },
+		{ "drop proto icmp", "drop proto icmp" },
+		{ "drop icmp", "drop proto icmp" },
+		{ "drop proto 1", "drop proto 1" },
+		{ "drop proto 1 src 10.0.0.0/8", "drop src 10.0.0.0/8 proto icmp" },
+		{ "drop proto 58 src 10.0.0.0/8", "drop src 10.0.0.0/8 proto 58" },
+		{ "drop proto icmp6 dst 2001:db8::/32", "drop dst 2001:db8::/32 proto icmp6" },
+		{ "pass icmp6 type nd-neighbor-solicit", "pass icmp6 type 135" },
+		{ "drop proto 6", "drop proto tcp" },
+		{ "drop proto 0", "drop proto 0" },
+		{ "drop src 0.0.0.0/0", "drop src 0.0.0.0/0" },
+		{ "drop dst ::/0 proto 255", "drop dst ::/0 proto 255" },
+		{ "pass src ::ffff:192.0.2.1", "pass src ::ffff:192.0.2.1" },
+		{ "drop src 10.1.2.3/32", "drop src 10.1.2.3" },
+	};
+	struct fw_config a, b;
+	char err[CTL_ERR_LEN], buf[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(parse(cases[i].in, &a, err), 0);
+		assert_int_equal(a.nrules, 1);
+		assert_int_equal(ctl_rule_format(&a.rules[0], buf, sizeof(buf)),
+				 (int)strlen(cases[i].msg));
+		assert_string_equal(buf, cases[i].msg);
+		assert_int_equal(parse(buf, &b, err), 0);
+		assert_int_equal(b.nrules, 1);
+		assert_rule(&b.rules[0], &a.rules[0]);
+		ctl_config_fini(&a);
+		ctl_config_fini(&b);
+	}
+}
+
+static void test_format_demo_and_truncation(void **state)
+{
+	struct fw_config a, b;
+	char err[CTL_ERR_LEN], buf[256], small[8];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(ctl_config_load(DATA "/demo.conf", &a, err, sizeof(err)), 0);
+	for (i = 0; i < a.nrules; i++) {
+		ctl_rule_format(&a.rules[i], buf, sizeof(buf));
+		assert_int_equal(parse(buf, &b, err), 0);
+		b.rules[0].line = a.rules[i].line;
+		assert_rule(&b.rules[0], &a.rules[i]);
+		ctl_config_fini(&b);
+	}
+	assert_int_equal(ctl_rule_format(&a.rules[1], small, sizeof(small)),
+			 (int)strlen("drop src 198.18.200.0/24"));
+	assert_string_equal(small, "drop sr");
+	assert_int_equal(ctl_rule_format(&a.rules[1], NULL, 0),
+			 (int)strlen("drop src 198.18.200.0/24"));
+	ctl_config_fini(&a);
+}
+
+static void test_validate_ports(void **state)
+{
+	struct fw_config c;
+	char err[CTL_ERR_LEN];
+
+	(void)state;
+	ctl_config_init(&c);
+	assert_int_equal(ctl_config_validate_ports(&c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "config: 'port outside' is missing");
+	strcpy(c.port[FP_PORT_OUTSIDE], "eth1");
+	assert_int_equal(ctl_config_validate_ports(&c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "config: 'port inside' is missing");
+	strcpy(c.port[FP_PORT_INSIDE], "eth1");
+	assert_int_equal(ctl_config_validate_ports(&c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err,
+			    "config: 'port outside' and 'port inside' are the same interface");
+	strcpy(c.port[FP_PORT_INSIDE], "eth2");
+	assert_int_equal(ctl_config_validate_ports(&c, err, sizeof(err)), 0);
+	memset(&c, 0, sizeof(c));
+	strcpy(c.port[FP_PORT_INSIDE], "eth2");
+	assert_int_equal(ctl_config_validate_ports(&c, NULL, 0), -EINVAL);
+}
+
+static void test_same_ports(void **state)
+{
+	static const char *base = "port outside eth1\nport inside eth2\nqueues 0-3\n"
+				  "on-miss drop\nxdp-mode native\nbind-mode copy\ncpus 1,2\n";
+	static const char *differ[] = {
+		"port outside eth9\nport inside eth2\nqueues 0-3\non-miss drop\nxdp-mode native\nbind-mode copy\ncpus 1,2\n",
+		"port outside eth1\nport inside eth9\nqueues 0-3\non-miss drop\nxdp-mode native\nbind-mode copy\ncpus 1,2\n",
+		"port outside eth1\nport inside eth2\nqueues 0-2\non-miss drop\nxdp-mode native\nbind-mode copy\ncpus 1,2\n",
+		"port outside eth1\nport inside eth2\nqueues all\non-miss drop\nxdp-mode native\nbind-mode copy\ncpus 1,2\n",
+		"port outside eth1\nport inside eth2\nqueues 0-3\non-miss pass\nxdp-mode native\nbind-mode copy\ncpus 1,2\n",
+		"port outside eth1\nport inside eth2\nqueues 0-3\non-miss drop\nxdp-mode generic\nbind-mode copy\ncpus 1,2\n",
+		"port outside eth1\nport inside eth2\nqueues 0-3\non-miss drop\nxdp-mode native\nbind-mode auto\ncpus 1,2\n",
+		"port outside eth1\nport inside eth2\nqueues 0-3\non-miss drop\nxdp-mode native\nbind-mode copy\ncpus 2,1\n",
+		"port outside eth1\nport inside eth2\nqueues 0-3\non-miss drop\nxdp-mode native\nbind-mode copy\ncpus 1\n",
+	};
+	struct fw_config a, b;
+	char err[CTL_ERR_LEN], text[512];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(parse(base, &a, err), 0);
+	/* rules and policies may change on reload */
+	snprintf(text, sizeof(text), "%spolicy drop\npolicy-non-ip drop\ndrop\n", base);
+	assert_int_equal(parse(text, &b, err), 0);
+	assert_true(ctl_config_same_ports(&a, &b));
+	ctl_config_fini(&b);
+	for (i = 0; i < sizeof(differ) / sizeof(differ[0]); i++) {
+		assert_int_equal(parse(differ[i], &b, err), 0);
+		assert_false(ctl_config_same_ports(&a, &b));
+		ctl_config_fini(&b);
+	}
+	ctl_config_fini(&a);
+}
+
+static char *gen_rules(size_t n, size_t *len)
+{
+	size_t cap = n * 48 + 64, off = 0, i;
+	char *buf = malloc(cap);
+
+	assert_non_null(buf);
+	off += (size_t)snprintf(buf, cap, "port outside eth1\nport inside eth2\n");
+	for (i = 0; i < n; i++)
+		off += (size_t)snprintf(buf + off, cap - off,
+					"drop src 10.%zu.%zu.0/24 proto udp\n",
+					(i >> 8) & 0xff, i & 0xff);
+	*len = off;
+	return buf;
+}
+
+static void test_scale(void **state)
+{
+	struct fw_config c;
+	char err[CTL_ERR_LEN];
+	size_t len;
+	char *buf = gen_rules(100000, &len);
+
+	(void)state;
+	assert_int_equal(ctl_config_parse_buf(buf, len, "big.conf", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.nrules, 100000);
+	assert_int_equal(c.rules[99999].line, 100002);
+	assert_int_equal(c.rules[99999].src.addr[1], (99999 >> 8) & 0xff);
+	assert_int_equal(c.rules[99999].src.addr[2], 99999 & 0xff);
+	assert_int_equal(c.rules[99999].proto, 17);
+	ctl_config_fini(&c);
+	assert_cfg_empty(&c);
+
+	/* an error on the very last line throws all of it away */
+	len += (size_t)sprintf(buf + len, "queues 64\n");
+	memset(&c, 0xAA, sizeof(c));
+	assert_int_equal(ctl_config_parse_buf(buf, len, "big.conf", &c, err,
+					      sizeof(err)), -EINVAL);
+	assert_string_equal(err,
+			    "big.conf:100003:8: '64' is out of range (queue ids are 0-63)");
+	assert_cfg_empty(&c);
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_demo),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_lexical),
+		cmocka_unit_test(test_proto_family),
+		cmocka_unit_test(test_icmp_names),
+		cmocka_unit_test(test_errors_keys),
+		cmocka_unit_test(test_errors_lists),
+		cmocka_unit_test(test_errors_rules),
+		cmocka_unit_test(test_too_many_words),
+		cmocka_unit_test(test_twice),
+		cmocka_unit_test(test_include),
+		cmocka_unit_test(test_include_errors),
+		cmocka_unit_test(test_include_from_buf),
+		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_format_demo_and_truncation),
+		cmocka_unit_test(test_validate_ports),
+		cmocka_unit_test(test_same_ports),
+		cmocka_unit_test(test_scale),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
