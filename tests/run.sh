@@ -48,6 +48,7 @@ for target in fuzz_parse fuzz_config; do
 	data=tests/data/${target//_/-}
 	dict=()
 	[ -d "$data-seeds" ] && cp -r "$data-seeds"/. "$corpus"/
+	[ "$target" = fuzz_parse ] && build-asan/tests/fuzz/make_parse_seeds "$corpus"
 	[ -f "$data.dict" ] && dict=(-dict="$data.dict")
 	echo "== $target for ${FUZZ_SECONDS}s"
 	if build-asan/tests/fuzz/$target -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 \
