@@ -41,6 +41,15 @@ GEN_IP6=$GEN_IP6 SINK_IP6=$SINK_IP6 QUEUES=$QUEUES
 VARS
 }
 
+# ns_sysctl NS key/path=value...: write /proc/sys inside NS (no sysctl(8) needed)
+ns_sysctl() {
+	local ns=$1 kv
+	shift
+	for kv in "$@"; do
+		ip netns exec "$ns" sh -c "echo ${kv#*=} > /proc/sys/${kv%%=*}"
+	done
+}
+
 lab_down() {
 	for ns in "$NS_GEN" "$NS_FW" "$NS_SINK"; do
 		ip netns del "$ns" 2>/dev/null || true
@@ -53,8 +62,8 @@ lab_endpoint() {
 	ip -n "$ns" link set "$ifc" address "$3" addrgenmode none
 	ip netns exec "$ns" ethtool -K "$ifc" tx off txvlan off tx-vlan-stag-hw-insert off \
 		rxvlan off rx-vlan-stag-hw-parse off >/dev/null 2>&1 || true
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
-		net.ipv6.conf.default.accept_dad=0 net.ipv6.conf."$ifc".router_solicitations=0
+	ns_sysctl "$ns" net/ipv6/conf/all/accept_dad=0 net/ipv6/conf/default/accept_dad=0 \
+		"net/ipv6/conf/$ifc/router_solicitations=0"
 	ip -n "$ns" addr add "$4/24" dev "$ifc"
 	ip -n "$ns" addr add "$5/24" dev "$ifc"
 	ip -n "$ns" -6 addr add "$6/64" dev "$ifc" nodad
@@ -72,7 +81,7 @@ lab_neighbours() {
 }
 
 lab_fw_port() {
-	ip netns exec "$NS_FW" sysctl -qw net.ipv6.conf."$1".disable_ipv6=1
+	ns_sysctl "$NS_FW" "net/ipv6/conf/$1/disable_ipv6=1"
 	ip netns exec "$NS_FW" ethtool -K "$1" txvlan off tx-vlan-stag-hw-insert off \
 		rxvlan off rx-vlan-stag-hw-parse off >/dev/null 2>&1 || true
 	ip -n "$NS_FW" link set "$1" up

@@ -4,14 +4,22 @@
  * Called by the control plane (config load, reload) to build a snapshot
  * that workers then only read through fp_classify(). A snapshot is
  * all-or-nothing: one inconsistent rule rejects the whole list and nothing
- * is allocated. Compilation turns each rule into a ternary key
- * (ruleset_impl.h) so that matching is a handful of and/xor per rule. */
+ * is allocated. Compilation groups the rules by signature and address
+ * shape (ruleset_impl.h) and builds one lpm.h table per group, so a
+ * lookup costs the same for ten rules or a million.
+ *
+ * Build: one pass assigns each rule a group (signature id x shape), a
+ * counting sort lists each group's rules in rule order, and each group
+ * becomes a table (sort + sweep, O(k log k)). Scratch arrays are sized
+ * by n up front; tables share pooled arrays. No per-rule allocation. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ruleset.h"
 #include "ruleset_impl.h"
+
+#define FP_NONE FP_LPM_NONE
 
 #define FP_MATCH_KNOWN (FP_MATCH_SRC | FP_MATCH_DST | FP_MATCH_PROTO | \
 			FP_MATCH_ICMP_TYPE | FP_MATCH_ICMP_CODE | \
@@ -87,59 +95,434 @@ static int fp_rule_validate(const struct fp_rule *r)
 	return 0;
 }
 
-static void fp_prefix_compile(const struct fp_prefix *p, uint64_t *val,
-			      uint64_t *mask)
-{
-	uint8_t m[16] = { 0 }, a[16];
-	unsigned i, bits, len = p->len;
+/* Scratch for one fp_ruleset_create(). */
+struct fp_build {
+	const struct fp_rule *rules;
+	size_t n;
+	uint32_t *gid;     /* per rule: sig id * 3 + shape - 1, or FP_NONE */
+	uint32_t *skey;    /* sig id -> key */
+	uint32_t nsig;
+	uint32_t *hkey;    /* key -> sig id hash while grouping */
+	uint32_t *hid;
+	unsigned hbits;
+	uint32_t *slot;    /* sig id -> slot in rs->sigs */
+	uint32_t *order;   /* rule numbers, grouped by gid */
+	uint32_t *first;   /* gid -> first position in order; nsig * 3 + 1 */
+	struct fp_lpm_pfx *pfx;
+	struct fp_lpm_pfx *pfx2; /* destinations of one src+dst run */
+	struct fp_bkey *bk;      /* collected (sig, len, src) -> table */
+	size_t nbk;
+	size_t nblen, capblen;
+};
 
-	for (i = 0; i < 16 && len; i++) {
-		bits = len < 8 ? len : 8;
-		m[i] = (uint8_t)(0xff00u >> bits);
-		len -= bits;
-	}
-	for (i = 0; i < 16; i++)
-		a[i] = p->addr[i] & m[i];
-	fp_key_addr(mask, m);
-	fp_key_addr(val, a);
+static void fp_build_fini(struct fp_build *b)
+{
+	free(b->gid);
+	free(b->skey);
+	free(b->hkey);
+	free(b->hid);
+	free(b->slot);
+	free(b->order);
+	free(b->first);
+	free(b->pfx);
+	free(b->pfx2);
+	free(b->bk);
 }
 
-static void fp_field_compile(struct fp_crule *c, uint8_t v, unsigned shift)
+static uint32_t fp_min(uint32_t a, uint32_t b)
 {
-	c->val[0] |= fp_key_field(v, shift);
-	c->mask[0] |= fp_key_field(0xff, shift);
+	return a < b ? a : b;
 }
 
-/* r is valid; c is zeroed (matches everything) on entry. */
-static void fp_rule_compile(const struct fp_rule *r, struct fp_crule *c)
+static unsigned fp_fam_code(int fam)
 {
-	int fam = fp_rule_family(r);
+	return fam == FP_FAMILY_IPV4 ? 1 : fam == FP_FAMILY_IPV6 ? 2 : 0;
+}
 
-	if (fam != FP_FAMILY_ANY)
-		fp_field_compile(c, (uint8_t)fam, FP_KSH_FAMILY);
-	if (r->match & FP_MATCH_PROTO)
-		fp_field_compile(c, r->proto, FP_KSH_PROTO);
-	if (r->match & FP_MATCH_ICMP_TYPE) {
-		fp_field_compile(c, 1, FP_KSH_HAS_ICMP);
-		fp_field_compile(c, r->icmp_type, FP_KSH_ICMP_TYPE);
-	}
+static uint32_t fp_rule_sig(const struct fp_rule *r)
+{
+	unsigned fam = fp_fam_code(fp_rule_family(r));
+	unsigned port = (r->match & FP_MATCH_IN) ? 1u + r->in_port : 0;
+
 	if (r->match & FP_MATCH_ICMP_CODE)
-		fp_field_compile(c, r->icmp_code, FP_KSH_ICMP_CODE);
-	if (r->match & FP_MATCH_IN)
-		fp_field_compile(c, r->in_port, FP_KSH_IN_PORT);
-	if (r->match & FP_MATCH_SRC)
-		fp_prefix_compile(&r->src, &c->val[1], &c->mask[1]);
-	if (r->match & FP_MATCH_DST)
-		fp_prefix_compile(&r->dst, &c->val[3], &c->mask[3]);
+		return fp_sig_key(fam, port, FP_SK_CODE, r->proto,
+				  r->icmp_type, r->icmp_code);
+	if (r->match & FP_MATCH_ICMP_TYPE)
+		return fp_sig_key(fam, port, FP_SK_TYPE, r->proto,
+				  r->icmp_type, 0);
+	if (r->match & FP_MATCH_PROTO)
+		return fp_sig_key(fam, port, FP_SK_PROTO, r->proto, 0, 0);
+	return fp_sig_key(fam, port, FP_SK_ANY, 0, 0, 0);
+}
+
+/* 0 none, 1 src only, 2 dst only, 3 both; a /0 prefix is no match. */
+static unsigned fp_rule_shape(const struct fp_rule *r)
+{
+	unsigned s = 0;
+
+	if ((r->match & FP_MATCH_SRC) && r->src.len)
+		s |= 1;
+	if ((r->match & FP_MATCH_DST) && r->dst.len)
+		s |= 2;
+	return s;
+}
+
+static unsigned fp_bits_for(size_t n)
+{
+	unsigned bits = 4;
+
+	while (((size_t)1 << bits) < 2 * n)
+		bits++;
+	return bits;
+}
+
+static int fp_build_alloc(struct fp_build *b)
+{
+	size_t n = b->n ? b->n : 1;
+
+	b->hbits = fp_bits_for(n);
+	b->gid = malloc(n * sizeof(*b->gid));
+	b->skey = malloc(n * sizeof(*b->skey));
+	b->order = malloc(n * sizeof(*b->order));
+	b->pfx = malloc(n * sizeof(*b->pfx));
+	b->hkey = malloc(((size_t)1 << b->hbits) * sizeof(*b->hkey));
+	b->hid = malloc(((size_t)1 << b->hbits) * sizeof(*b->hid));
+	if (!b->gid || !b->skey || !b->order || !b->pfx || !b->hkey || !b->hid)
+		return -ENOMEM;
+	memset(b->hkey, 0xff, ((size_t)1 << b->hbits) * sizeof(*b->hkey));
+	return 0;
+}
+
+/* Signature id of key, new ids in order of first appearance. The hash
+ * has room for n keys at half load, and there are at most n. */
+static uint32_t fp_build_sig_id(struct fp_build *b, uint32_t key)
+{
+	uint32_t mask = (1u << b->hbits) - 1;
+	uint32_t h = fp_sig_hash(key, b->hbits);
+
+	while (b->hkey[h] != FP_SIG_EMPTY) {
+		if (b->hkey[h] == key)
+			return b->hid[h];
+		h = (h + 1) & mask;
+	}
+	b->hkey[h] = key;
+	b->hid[h] = b->nsig;
+	b->skey[b->nsig] = key;
+	return b->nsig++;
+}
+
+/* Assign every rule its group, then list each group's rules in order. */
+static int fp_build_group(struct fp_build *b)
+{
+	size_t i, ng;
+	unsigned shape;
+	uint32_t id;
+
+	for (i = 0; i < b->n; i++) {
+		id = fp_build_sig_id(b, fp_rule_sig(&b->rules[i]));
+		shape = fp_rule_shape(&b->rules[i]);
+		b->gid[i] = shape ? id * 3 + shape - 1 : FP_NONE;
+	}
+	ng = (size_t)b->nsig * 3;
+	b->first = calloc(ng + 1, sizeof(*b->first));
+	if (!b->first)
+		return -ENOMEM;
+	for (i = 0; i < b->n; i++)
+		if (b->gid[i] != FP_NONE)
+			b->first[b->gid[i] + 1]++;
+	for (i = 0; i < ng; i++)
+		b->first[i + 1] += b->first[i];
+	for (i = 0; i < b->n; i++)
+		if (b->gid[i] != FP_NONE)
+			b->order[b->first[b->gid[i]]++] = (uint32_t)i;
+	for (i = ng; i > 0; i--)  /* undo the shift the placing caused */
+		b->first[i] = b->first[i - 1];
+	b->first[0] = 0;
+	return 0;
+}
+
+static uint32_t fp_sig_insert(struct fp_ruleset *rs, uint32_t key)
+{
+	uint32_t mask = (1u << rs->sig_bits) - 1;
+	uint32_t h = fp_sig_hash(key, rs->sig_bits);
+	struct fp_sig *s;
+
+	while (rs->sigs[h].key != FP_SIG_EMPTY)
+		h = (h + 1) & mask;
+	s = &rs->sigs[h];
+	s->key = key;
+	s->min = s->none = s->src_min = s->dst_min = s->both_min = FP_NONE;
+	rs->present |= 1ull << FP_SIG_CLASS(key);
+	return h;
+}
+
+/* The final signature hash; the none column comes straight from rules. */
+static int fp_build_sigs(struct fp_build *b, struct fp_ruleset *rs)
+{
+	size_t i, nslots;
+	struct fp_sig *s;
+
+	rs->sig_bits = fp_bits_for(b->nsig);
+	nslots = (size_t)1 << rs->sig_bits;
+	rs->sigs = malloc(nslots * sizeof(*rs->sigs));
+	b->slot = malloc((b->nsig ? b->nsig : 1) * sizeof(*b->slot));
+	if (!rs->sigs || !b->slot)
+		return -ENOMEM;
+	for (i = 0; i < nslots; i++)
+		rs->sigs[i].key = FP_SIG_EMPTY;
+	for (i = 0; i < b->nsig; i++)
+		b->slot[i] = fp_sig_insert(rs, b->skey[i]);
+	for (i = 0; i < b->n; i++) {
+		if (b->gid[i] != FP_NONE)
+			continue;
+		s = &rs->sigs[b->slot[fp_build_sig_id(b,
+				fp_rule_sig(&b->rules[i]))]];
+		s->none = fp_min(s->none, (uint32_t)i);
+	}
+	return 0;
+}
+
+static const struct fp_prefix *fp_side(const struct fp_rule *r, int dst)
+{
+	return dst ? &r->dst : &r->src;
+}
+
+static fp_u128 fp_prefix_key(const struct fp_prefix *p)
+{
+	return p->family == FP_FAMILY_IPV4 ? fp_lpm_addr4(p->addr) :
+					     fp_lpm_addr6(p->addr);
+}
+
+/* p[k] = side of rule idx[k], tagged with the rule number. */
+static void fp_fill_pfx(const struct fp_rule *rules, const uint32_t *idx,
+			size_t k, int dst, struct fp_lpm_pfx *p)
+{
+	const struct fp_prefix *x;
+	size_t j;
+
+	for (j = 0; j < k; j++) {
+		x = fp_side(&rules[idx[j]], dst);
+		p[j].addr = fp_prefix_key(x);
+		p[j].len = x->len;
+		p[j].idx = idx[j];
+	}
+}
+
+static unsigned fp_sig_width(uint32_t key)
+{
+	return (key & 3) == 1 ? 32 : 128;
+}
+
+/* A src-only or dst-only group: one table. */
+static int fp_build_single(struct fp_build *b, struct fp_ruleset *rs,
+			   struct fp_sig *s, const uint32_t *idx, size_t k,
+			   int dst)
+{
+	uint32_t tab;
+	int err;
+
+	fp_fill_pfx(b->rules, idx, k, dst, b->pfx);
+	err = fp_lpm_add(&rs->lpm, fp_sig_width(s->key), b->pfx, k, &tab);
+	if (err)
+		return err;
+	if (dst) {
+		s->dst_tab = tab;
+		s->dst_min = idx[0];
+	} else {
+		s->src_tab = tab;
+		s->src_min = idx[0];
+	}
+	return 0;
+}
+
+static int fp_blen_push(struct fp_build *b, struct fp_ruleset *rs,
+			uint32_t min, uint32_t len)
+{
+	struct fp_blen *p;
+	size_t cap = b->capblen ? 2 * b->capblen : 64;
+
+	if (b->nblen == b->capblen) {
+		p = realloc(rs->blens, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		rs->blens = p;
+		b->capblen = cap;
+	}
+	rs->blens[b->nblen].min = min;
+	rs->blens[b->nblen++].len = len;
+	return 0;
+}
+
+/* s's source lengths, ordered by their lowest rule. */
+static int fp_build_blens(struct fp_build *b, struct fp_ruleset *rs,
+			  struct fp_sig *s, const uint32_t *lenmin)
+{
+	struct fp_blen t, *bl;
+	uint32_t len, i, j;
+	int err;
+
+	s->blen = (uint32_t)b->nblen;
+	for (len = 1; len <= 128; len++) {
+		if (lenmin[len] == FP_NONE)
+			continue;
+		err = fp_blen_push(b, rs, lenmin[len], len);
+		if (err)
+			return err;
+	}
+	bl = rs->blens + s->blen;
+	s->nblen = (uint32_t)b->nblen - s->blen;
+	for (i = 1; i < s->nblen; i++) {
+		t = bl[i];
+		for (j = i; j > 0 && bl[j - 1].min > t.min; j--)
+			bl[j] = bl[j - 1];
+		bl[j] = t;
+	}
+	return 0;
+}
+
+/* One run of src+dst rules with the same source prefix p[0..k). */
+static int fp_build_run(struct fp_build *b, struct fp_ruleset *rs,
+			uint32_t slot, const struct fp_lpm_pfx *p, size_t k)
+{
+	struct fp_bkey *e = &b->bk[b->nbk];
+	size_t j;
+	int err;
+
+	for (j = 0; j < k; j++)
+		fp_fill_pfx(b->rules, &p[j].idx, 1, 1, &b->pfx2[j]);
+	err = fp_lpm_add(&rs->lpm, fp_sig_width(rs->sigs[slot].key), b->pfx2,
+			 k, &e->tab);
+	if (err)
+		return err;
+	e->src = p[0].addr;
+	e->sig = slot;
+	e->len = p[0].len;
+	b->nbk++;
+	return 0;
+}
+
+/* A src+dst group: a destination table per distinct source prefix. */
+static int fp_build_both(struct fp_build *b, struct fp_ruleset *rs,
+			 uint32_t slot, const uint32_t *idx, size_t k)
+{
+	uint32_t lenmin[129];
+	struct fp_sig *s = &rs->sigs[slot];
+	size_t i, j;
+	int err;
+
+	if (!b->pfx2) {
+		b->pfx2 = malloc(b->n * sizeof(*b->pfx2));
+		b->bk = malloc(b->n * sizeof(*b->bk));
+		if (!b->pfx2 || !b->bk)
+			return -ENOMEM;
+	}
+	memset(lenmin, 0xff, sizeof(lenmin));
+	fp_fill_pfx(b->rules, idx, k, 0, b->pfx);
+	fp_lpm_sort(fp_sig_width(s->key), b->pfx, k);
+	for (i = 0; i < k; i = j) {
+		for (j = i + 1; j < k && b->pfx[j].addr == b->pfx[i].addr &&
+		     b->pfx[j].len == b->pfx[i].len; j++)
+			;
+		err = fp_build_run(b, rs, slot, &b->pfx[i], j - i);
+		if (err)
+			return err;
+		lenmin[b->pfx[i].len] = fp_min(lenmin[b->pfx[i].len],
+					       b->pfx[i].idx);
+	}
+	s->both_min = idx[0];
+	return fp_build_blens(b, rs, s, lenmin);
+}
+
+static int fp_build_tables(struct fp_build *b, struct fp_ruleset *rs)
+{
+	size_t g, ng = (size_t)b->nsig * 3;
+	uint32_t slot, k;
+	int err = 0;
+
+	for (g = 0; g < ng && !err; g++) {
+		k = b->first[g + 1] - b->first[g];
+		if (!k)
+			continue;
+		slot = b->slot[g / 3];
+		if (g % 3 == 2)
+			err = fp_build_both(b, rs, slot, b->order + b->first[g], k);
+		else
+			err = fp_build_single(b, rs, &rs->sigs[slot],
+					      b->order + b->first[g], k, g % 3);
+	}
+	return err;
+}
+
+static void fp_bkey_insert(struct fp_ruleset *rs, const struct fp_bkey *e)
+{
+	uint32_t mask = (1u << rs->bkey_bits) - 1;
+	uint32_t h = fp_bkey_hash(e->src, e->sig, e->len, rs->bkey_bits);
+
+	while (rs->bkeys[h].len)
+		h = (h + 1) & mask;
+	rs->bkeys[h] = *e;
+}
+
+static int fp_build_bkeys(struct fp_build *b, struct fp_ruleset *rs)
+{
+	size_t i;
+
+	if (!b->nbk)
+		return 0;
+	rs->bkey_bits = fp_bits_for(b->nbk);
+	rs->bkeys = calloc((size_t)1 << rs->bkey_bits, sizeof(*rs->bkeys));
+	if (!rs->bkeys)
+		return -ENOMEM;
+	for (i = 0; i < b->nbk; i++)
+		fp_bkey_insert(rs, &b->bk[i]);
+	return 0;
+}
+
+/* Each signature's lowest rule, for the lookup's early exit. */
+static void fp_build_mins(struct fp_ruleset *rs)
+{
+	size_t i, nslots = (size_t)1 << rs->sig_bits;
+	struct fp_sig *s;
+
+	for (i = 0; i < nslots; i++) {
+		s = &rs->sigs[i];
+		s->min = fp_min(fp_min(s->none, s->src_min),
+				fp_min(s->dst_min, s->both_min));
+	}
+}
+
+static int fp_ruleset_compile(struct fp_ruleset *rs)
+{
+	struct fp_build b = { .rules = rs->rules, .n = rs->n };
+	int err;
+
+	err = fp_build_alloc(&b);
+	if (!err)
+		err = fp_build_group(&b);
+	if (!err)
+		err = fp_build_sigs(&b, rs);
+	if (!err)
+		err = fp_build_tables(&b, rs);
+	if (!err)
+		err = fp_build_bkeys(&b, rs);
+	if (!err) {
+		fp_build_mins(rs);
+		fp_lpm_shrink(&rs->lpm);
+	}
+	fp_build_fini(&b);
+	return err;
 }
 
 void fp_ruleset_destroy(struct fp_ruleset *rs)
 {
 	if (!rs)
 		return;
-	free(rs->crules);
 	free(rs->actions);
 	free(rs->rules);
+	free(rs->sigs);
+	free(rs->blens);
+	free(rs->bkeys);
+	fp_lpm_fini(&rs->lpm);
 	free(rs);
 }
 
@@ -148,18 +531,16 @@ static int fp_ruleset_fill(struct fp_ruleset *rs, const struct fp_rule *rules,
 {
 	size_t i;
 
-	rs->crules = calloc(n, sizeof(*rs->crules));
-	rs->actions = calloc(n, sizeof(*rs->actions));
-	rs->rules = calloc(n, sizeof(*rs->rules));
-	if (!rs->crules || !rs->actions || !rs->rules)
+	rs->actions = calloc(n ? n : 1, sizeof(*rs->actions));
+	rs->rules = calloc(n ? n : 1, sizeof(*rs->rules));
+	if (!rs->actions || !rs->rules)
 		return -ENOMEM;
-	memcpy(rs->rules, rules, n * sizeof(*rules));
-	for (i = 0; i < n; i++) {
-		fp_rule_compile(&rules[i], &rs->crules[i]);
+	if (n)
+		memcpy(rs->rules, rules, n * sizeof(*rules));
+	for (i = 0; i < n; i++)
 		rs->actions[i] = rules[i].action;
-	}
 	rs->n = n;
-	return 0;
+	return fp_ruleset_compile(rs);
 }
 
 int fp_ruleset_create(const struct fp_rule *rules, size_t n,
@@ -184,12 +565,10 @@ int fp_ruleset_create(const struct fp_rule *rules, size_t n,
 	if (!rs)
 		return -ENOMEM;
 	rs->policy = *policy;
-	if (n) {
-		err = fp_ruleset_fill(rs, rules, n);
-		if (err) {
-			fp_ruleset_destroy(rs);
-			return err;
-		}
+	err = fp_ruleset_fill(rs, rules, n);
+	if (err) {
+		fp_ruleset_destroy(rs);
+		return err;
 	}
 	*out = rs;
 	return 0;

@@ -2,55 +2,104 @@
  * classify.c only. Workers and control code see struct fp_ruleset as
  * opaque.
  *
- * Each rule compiles to a ternary key: a packet matches when
- * (key[i] & mask[i]) == val[i] for every word. Word 0 packs the scalar
- * fields (family, proto, has_icmp, ICMP type/code, ingress port); words
- * 1-2 hold the source address, 3-4 the destination. A field a rule does
- * not match on has a zero mask, so a rule with no match bits matches every
- * IP packet. Addresses are loaded with memcpy on both sides, so the
- * layout is the same whatever the host byte order. */
+ * Rules are grouped by signature: everything but the addresses (implied
+ * family, ingress port, and protocol / ICMP type / ICMP type+code). A
+ * packet can match rules of at most 16 signatures (family any or its own,
+ * port any or its own, protocol any / its protocol / its ICMP type / its
+ * ICMP type+code), found in an open-addressing hash (struct fp_sig).
+ * Within a signature the rules split by address shape:
+ *   none  - no address match: the lowest such index is the answer;
+ *   src   - source prefix only: one lpm.h table over the source address;
+ *   dst   - destination prefix only: one lpm.h table over the destination;
+ *   both  - source and destination: per source prefix length in use
+ *           (struct fp_blen, ordered by lowest rule), the masked source
+ *           address finds a destination lpm.h table in rs->bhash.
+ * Each part keeps its lowest rule index, so classify skips parts that
+ * cannot beat the best match found so far. A /0 prefix is dropped at
+ * compile time (the signature already carries the family). */
 #ifndef FP_RULESET_IMPL_H
 #define FP_RULESET_IMPL_H
 
 #include <stdint.h>
-#include <string.h>
 
+#include "lpm.h"
 #include "rule.h"
 
-#define FP_KEY_WORDS 5
-
-struct fp_crule {
-	uint64_t val[FP_KEY_WORDS];
-	uint64_t mask[FP_KEY_WORDS];
+/* Signature key: fam | port << 2 | kind << 4 | proto << 8 | type << 16 |
+ * code << 24. fam: 0 any, 1 IPv4, 2 IPv6; port: 0 any, 1 + port id. */
+enum fp_sig_kind {
+	FP_SK_ANY = 0,   /* no protocol match */
+	FP_SK_PROTO = 1, /* protocol */
+	FP_SK_TYPE = 2,  /* protocol + ICMP type */
+	FP_SK_CODE = 3,  /* protocol + ICMP type + code */
 };
+
+#define FP_SIG_EMPTY UINT32_MAX /* port field 3: no real key has it */
+#define FP_SIG_CLASS(k) ((k) & 63) /* fam, port, kind: bit in `present` */
+
+static inline uint32_t fp_sig_key(unsigned fam, unsigned port, unsigned kind,
+				  uint8_t proto, uint8_t type, uint8_t code)
+{
+	return fam | port << 2 | kind << 4 | (uint32_t)proto << 8 |
+	       (uint32_t)type << 16 | (uint32_t)code << 24;
+}
+
+static inline uint32_t fp_sig_hash(uint32_t key, unsigned bits)
+{
+	return (uint32_t)(((uint64_t)key * 0x9e3779b97f4a7c15ull) >> (64 - bits));
+}
+
+/* One signature (a hash slot). Indices are rule numbers or FP_LPM_NONE. */
+struct fp_sig {
+	uint32_t key;
+	uint32_t min;      /* lowest of none, src_min, dst_min, both_min */
+	uint32_t none;     /* lowest rule with no address match */
+	uint32_t src_min;  /* lowest rule in src_tab */
+	uint32_t dst_min;
+	uint32_t both_min;
+	uint32_t src_tab;  /* lpm table ids, valid when the *_min is */
+	uint32_t dst_tab;
+	uint32_t blen;     /* first of nblen entries in rs->blens */
+	uint32_t nblen;
+};
+
+/* A source prefix length used by a signature's src+dst rules. */
+struct fp_blen {
+	uint32_t min; /* lowest rule with this source length */
+	uint32_t len; /* 1..32 or 1..128 */
+};
+
+/* (signature slot, source length, masked source) -> destination table. */
+struct fp_bkey {
+	fp_u128 src;
+	uint32_t sig;
+	uint32_t len; /* 0: empty slot */
+	uint32_t tab;
+	uint32_t pad;
+};
+
+static inline uint32_t fp_bkey_hash(fp_u128 src, uint32_t sig, uint32_t len,
+				    unsigned bits)
+{
+	uint64_t h = (uint64_t)src ^ (uint64_t)(src >> 64) * 0xff51afd7ed558ccdull;
+
+	h ^= ((uint64_t)sig << 8 | len) * 0xc4ceb9fe1a85ec53ull;
+	h *= 0x9e3779b97f4a7c15ull;
+	return (uint32_t)(h >> (64 - bits));
+}
 
 struct fp_ruleset {
 	size_t n;
 	struct fp_policy policy;
-	struct fp_crule *crules; /* n compiled rules, classify reads these */
-	uint8_t *actions;        /* n verdicts, parallel to crules */
+	uint8_t *actions;        /* n verdicts */
 	struct fp_rule *rules;   /* n copies of the source rules */
+	uint64_t present;        /* FP_SIG_CLASS bits of the signatures */
+	struct fp_sig *sigs;     /* 1 << sig_bits slots */
+	unsigned sig_bits;
+	struct fp_blen *blens;
+	struct fp_bkey *bkeys;   /* 1 << bkey_bits slots, or NULL */
+	unsigned bkey_bits;
+	struct fp_lpm_set lpm;
 };
-
-/* Bit positions of the scalar fields in word 0. */
-enum {
-	FP_KSH_FAMILY = 0,
-	FP_KSH_PROTO = 8,
-	FP_KSH_HAS_ICMP = 16,
-	FP_KSH_ICMP_TYPE = 24,
-	FP_KSH_ICMP_CODE = 32,
-	FP_KSH_IN_PORT = 40,
-};
-
-static inline uint64_t fp_key_field(uint8_t v, unsigned shift)
-{
-	return (uint64_t)v << shift;
-}
-
-/* 16 address bytes -> two key words. */
-static inline void fp_key_addr(uint64_t *w, const uint8_t *addr)
-{
-	memcpy(w, addr, 16);
-}
 
 #endif /* FP_RULESET_IMPL_H */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/run.sh - the test command (README, CI): install what is needed,
 # build with gcc and -Werror, run every tier this machine supports (unit;
-# bpf and netns need root and skip with a reason otherwise), then build
+# bpf, netns and the benchmark smoke run need root and skip with a reason
+# otherwise), then build
 # with clang and ASan/UBSan, run the unit and bpf tiers under them, and
 # fuzz the two parsers for FUZZ_SECONDS each (default 60).
 set -euo pipefail
@@ -11,7 +12,7 @@ JOBS=$(nproc)
 LOGS=$(mktemp -d /tmp/xskwall-tests.XXXXXX)
 passed=0 failed=0 skipped=0
 
-[ "$(id -u)" = 0 ] && bash tests/install-deps.sh || echo "not root: packages are not installed; bpf and netns tiers will skip"
+[ "$(id -u)" = 0 ] && bash tests/install-deps.sh --bench || echo "not root: packages are not installed; bpf and netns tiers will skip"
 
 # tally LOG: add one ctest run's numbers to the totals
 tally() {

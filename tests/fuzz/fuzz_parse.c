@@ -3,12 +3,16 @@
  * Parses the input as a frame (libFuzzer hands over an exactly-sized
  * buffer, so ASan catches any over-read), checks the parser's invariants,
  * then classifies it against a small fixed ruleset on every ingress port
- * and checks the decision. Any broken invariant aborts. */
+ * and checks the decision, which must also equal the linear reference
+ * classifier's (tests/unit/classify_ref.c). The input's bytes are also
+ * read as a raw struct fp_pkt, off-contract field values included, and
+ * both classifiers must agree on it too. Any broken invariant aborts. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "classify.h"
+#include "classify_ref.h"
 #include "parse.h"
 #include "ruleset.h"
 
@@ -45,6 +49,30 @@ static const struct fp_ruleset *fuzz_ruleset(void)
 		CHECK(fp_ruleset_create(fuzz_rules, FUZZ_NRULES, &fuzz_policy,
 					&rs) == 0);
 	return rs;
+}
+
+static const struct ref_ruleset *fuzz_ref(void)
+{
+	static struct ref_ruleset *ref;
+
+	if (!ref)
+		CHECK(ref_ruleset_create(fuzz_rules, FUZZ_NRULES, &fuzz_policy,
+					 &ref) == 0);
+	return ref;
+}
+
+/* Fast and reference classifiers agree on every port. */
+static void check_same(const struct fp_ruleset *rs, const struct fp_pkt *p)
+{
+	struct fp_decision d, e;
+	unsigned port;
+
+	for (port = 0; port <= FP_NPORTS; port++) {
+		fp_classify(rs, p, port, &d);
+		ref_classify(fuzz_ref(), p, port, &e);
+		CHECK(d.verdict == e.verdict && d.reason == e.reason &&
+		      d.rule == e.rule);
+	}
 }
 
 static void check_pkt(const struct fp_pkt *p)
@@ -102,6 +130,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (port = 0; port <= FP_NPORTS; port++) {
 		fp_classify(rs, &pkt, port, &d);
 		check_decision(rs, &pkt, &d);
+	}
+	check_same(rs, &pkt);
+	if (size >= sizeof(pkt)) {
+		memcpy(&pkt, data, sizeof(pkt));
+		pkt.cls &= 3;
+		check_same(rs, &pkt);
 	}
 	return 0;
 }

@@ -1,0 +1,215 @@
+# bench/bench-lib.sh - the steps of bench/bench.sh (sourced after labctl.sh).
+#
+# Every measurement runs the same generator command for WARMUP + SECONDS_RUN
+# + 1 seconds and keeps the per-second samples of the SECONDS_RUN seconds
+# after the warm-up: forwarded = the sink's XDP counter, dropped = the
+# firewall's own drop counter (xskwall's table, nftables' named counter).
+
+BENCH_BIN=$BUILD_DIR/bench
+GEN_BIN=$BENCH_BIN/xskwall-gen
+SINK_BIN=$BENCH_BIN/xskwall-sink
+CEILING_BIN=$BENCH_BIN/xskwall-ceiling
+# Where things run: generator threads on GEN_CPUS, firewall on FW_CPUS
+# (comma lists; bench/scaling.sh sets them for several queues).
+GEN_THREADS=${GEN_THREADS:-1}
+GEN_CPUS=${GEN_CPUS:-0}
+FW_CPUS=${FW_CPUS:-$(($(nproc) - 1))}
+QUEUES=${QUEUES:-1}
+ROUTED_DST=198.19.0.2
+FWD_SRC=198.18.1.0-198.18.127.255   # matches no rule
+DROP_SRC=198.18.128.0-198.18.255.255 # matches the last rule of every set
+GEN_ONLY_MPPS=0
+GEN_KIND=unknown
+
+bench_cleanup() {
+	[ -n "${FW_PID:-}" ] && kill -TERM "$FW_PID" 2>/dev/null && wait "$FW_PID" 2>/dev/null
+	jobs -p | xargs -r kill 2>/dev/null || true
+	"$LAB" down -p "$PREFIX" >/dev/null 2>&1 || true
+	rm -rf "$WORK"
+}
+
+# The lab, plus what kernel forwarding needs: addresses on fw's ports, a
+# route to the sink's second subnet, a static neighbour, forwarding on,
+# GRO on out0 (so its veth accepts XDP_TX frames from the generator when no
+# XDP program is attached there) and RPS moving fw's stack work to FW_CPU.
+bench_lab_up() {
+	"$LAB" up -p "$PREFIX" -q "$QUEUES"
+	lab_attach "$PREFIX"
+	OUT_MAC=$(ip -n "$NS_FW" link show "$FW_OUT" | awk '/link\/ether/ { print $2 }')
+	ip -n "$NS_FW" addr add 198.18.0.254/24 dev "$FW_OUT"
+	ip -n "$NS_FW" addr add 198.19.0.254/24 dev "$FW_IN"
+	ip -n "$NS_SINK" addr add "$ROUTED_DST/24" dev "$SINK_IF"
+	ip -n "$NS_FW" neigh replace "$ROUTED_DST" lladdr "$SINK_MAC" dev "$FW_IN" nud permanent
+	ns_sysctl "$NS_FW" net/ipv4/ip_forward=1 net/ipv4/conf/all/rp_filter=0 \
+		net/ipv4/conf/default/rp_filter=0 "net/ipv4/conf/$FW_OUT/rp_filter=0"
+	in_fw ethtool -K "$FW_OUT" gro on >/dev/null 2>&1 || echo "bench: cannot turn GRO on (no ethtool?): kernel scenarios need it" >&2
+	local mask=0 c
+	for c in ${FW_CPUS//,/ }; do mask=$((mask | 1 << c)); done
+	in_fw sh -c "for q in /sys/class/net/$FW_OUT/queues/rx-*; do printf '%x' $mask > \$q/rps_cpus; done"
+}
+
+# cpu_busy: "cpuN:jiffies ..." busy time per CPU (user nice system irq softirq steal)
+cpu_busy() { awk '/^cpu[0-9]/ { printf "%s:%d ", $1, $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+
+# Firewall drop counters: "DECIDED OTHER" (decided: by a rule or policy;
+# other: counted elsewhere, e.g. ring overflows). One function per kind.
+drops_none() { echo "0 0"; }
+drops_xskwall() {
+	fw_stats >/dev/null
+	awk '
+		$1 == "queue" && $2 == "direction" { for (i = 1; i <= NF; i++) c[$i] = i; t = 1; d = o = ko = 0; next }
+		$1 == "queue" && $2 == "socket" { for (i = 1; i <= NF; i++) k[$i] = i; t = 2; next }
+		t == 1 && $1 == "all" { d += $(c["drop_rule"]) + $(c["drop_policy"]); o += $(c["tx_full"]) }
+		t == 2 && $1 ~ /^[0-9]+$/ { ko += $(k["k_rx_dropped"]) + $(k["k_rx_full"]) }
+		END { print d, o + ko }' "$FW_LOG"
+}
+# backlog drops of the kernel stack (second column of softnet_stat, hex)
+softnet_drops() {
+	local s=0 _ d _rest
+	while read -r _ d _rest; do s=$((s + 16#$d)); done </proc/net/softnet_stat
+	echo "$s"
+}
+drops_nft() {
+	local n
+	n=$(in_fw nft list counter "$NFT_FAMILY" xwb dropped | awk '$1 == "packets" { print $2 }')
+	echo "${n:-0} $(softnet_drops)"
+}
+
+# bench_measure NAME MIX RULES DROPS_FN [SINK_NS SINK_IF]: run the generator,
+# sample every second, append one JSON line and one CSV row.
+bench_measure() {
+	local name=$1 mix=$2 rules=$3 drops_fn=$4 sns=${5:-$NS_SINK} sif=${6:-$SINK_IF}
+	local total=$((WARMUP + SECONDS_RUN + 1)) src=$FWD_SRC
+	[ "$mix" = drop ] && src=$DROP_SRC
+	ip netns exec "$sns" "$SINK_BIN" --dev "$sif" --duration $((total + 2)) --json >"$WORK/sink.jsonl" &
+	local sink_pid=$!
+	sleep 0.5
+	local d0
+	d0=$($drops_fn)
+	ip netns exec "$NS_GEN" "$GEN_BIN" --dev "$GEN_IF" --dst-mac "$OUT_MAC" --src "$src" \
+		--dst "$ROUTED_DST" --duration "$total" --threads "$GEN_THREADS" --cpus "$GEN_CPUS" --json >"$WORK/gen.json" &
+	local gen_pid=$! t0
+	t0=$(date +%s.%N)
+	: >"$WORK/samples"
+	for i in $(seq "$total"); do
+		sleep 1
+		echo "$i $(date +%s.%N) $($drops_fn) $(cpu_busy)" >>"$WORK/samples"
+	done
+	wait "$gen_pid" || true
+	sleep 0.3
+	local d1
+	d1=$($drops_fn)
+	kill -TERM "$sink_pid" 2>/dev/null || true
+	wait "$sink_pid" || true
+	bench_emit "$name" "$mix" "$rules" "$d0" "$d1" "$t0"
+}
+
+# Medians and totals from the samples, then the JSON line and CSV row.
+bench_emit() {
+	local name=$1 mix=$2 rules=$3 d0=$4 d1=$5 line
+	GEN_KIND=$(sed -n 's/.*"generator":"\([^"]*\)".*/\1/p' "$WORK/gen.json")
+	line=$(awk -v name="$name" -v mix="$mix" -v rules="$rules" -v w="$WARMUP" -v s="$SECONDS_RUN" \
+		-v d0="$d0" -v d1="$d1" -v genonly="$GEN_ONLY_MPPS" -v gencpus="$GEN_CPUS" \
+		-v fwcpus="$FW_CPUS" -v ncpu="$(nproc)" -v kernel="$(uname -r)" -v queues="$QUEUES" \
+		-f bench/bench-stats.awk "$WORK/gen.json" "$WORK/sink.jsonl" "$WORK/samples")
+	echo "$line" | tee -a "$OUT/results.jsonl"
+}
+
+bench_gen_only() {
+	echo "== gen-only: the generator into an XDP drop on fw's $FW_OUT" >&2
+	bench_measure gen-only forward 0 drops_none "$NS_FW" "$FW_OUT"
+	GEN_ONLY_MPPS=$(tail -1 "$OUT/results.jsonl" | sed -n 's/.*"fwd_mpps_median":\([0-9.]*\).*/\1/p')
+}
+
+bench_ceiling() {
+	echo "== ceiling: XDP devmap redirect $FW_OUT -> $FW_IN" >&2
+	in_fw "$CEILING_BIN" --in "$FW_OUT" --out "$FW_IN" --seconds $((WARMUP + SECONDS_RUN + 4)) >/dev/null &
+	local pid=$!
+	sleep 0.5
+	bench_measure ceiling forward 0 drops_none
+	kill -TERM "$pid" 2>/dev/null || true
+	wait "$pid" || true
+}
+
+# bench_rules N: the rule files for N rules (bench/rules.sh)
+bench_rules() {
+	bench/rules.sh "$1" "$WORK/rules.xw" "$WORK/rules.nft"
+	RULES_N=$1
+}
+
+# nftables: forward-heavy through the forward hook of kernel forwarding,
+# drop-heavy at netdev ingress (nftables' earliest hook). Same rules.
+bench_nft_load() {
+	local mix=$1 f=$WORK/ruleset.nft
+	if [ "$mix" = forward ]; then
+		NFT_FAMILY=inet
+		printf 'table inet xwb {\n counter dropped { }\n set blk4 { type ipv4_addr; flags interval; }\n chain forward_filter { type filter hook forward priority filter; policy accept;\n' >"$f"
+	else
+		NFT_FAMILY=netdev
+		printf 'table netdev xwb {\n counter dropped { }\n set blk4 { type ipv4_addr; flags interval; }\n chain ingress_filter { type filter hook ingress device "%s" priority -500; policy accept;\n' "$FW_OUT" >"$f"
+	fi
+	if [ "$RULES_N" -gt 0 ]; then
+		printf '  icmp type echo-request counter name dropped drop\n  ip saddr @blk4 counter name dropped drop\n' >>"$f"
+	fi
+	printf ' }\n}\n' >>"$f"
+	awk -v fam="$NFT_FAMILY" 'NR % 20000 == 1 { if (NR > 1) print " }"; printf "add element %s xwb blk4 { %s", fam, $0; next }
+		{ printf ", %s", $0 } END { if (NR) print " }" }' "$WORK/rules.nft" >>"$f"
+	in_fw nft -f "$f"
+}
+
+bench_nft() {
+	local mix=$1 n=$2 t0 t1
+	echo "== nft ($mix-heavy, $n rules)" >&2
+	t0=$(date +%s.%N)
+	bench_nft_load "$mix"
+	t1=$(date +%s.%N)
+	echo "   nft loaded $n rules in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s" >&2
+	bench_measure "nft-$( [ "$mix" = forward ] && echo forward-hook || echo netdev-ingress)" "$mix" "$n" drops_nft
+	in_fw nft delete table "$NFT_FAMILY" xwb
+}
+
+bench_xskwall_start() {
+	local conf=$WORK/xskwall.conf
+	{
+		printf 'port outside %s\nport inside %s\ncpus %s\n' "$FW_OUT" "$FW_IN" "$FW_CPUS"
+		cat "$WORK/rules.xw"
+	} >"$conf"
+	fw_start "$conf" "$WORK/fw.log"
+}
+
+bench_xskwall() {
+	local mix=$1 n=$2
+	echo "== xskwall ($mix-heavy, $n rules)" >&2
+	bench_xskwall_start
+	bench_measure xskwall "$mix" "$n" drops_xskwall
+	fw_stop
+}
+
+bench_reload() {
+	local n=$1
+	echo "== reload: xskwall forwarding, $n rules reloaded every second" >&2
+	bench_xskwall_start
+	( while kill -HUP "$FW_PID" 2>/dev/null; do sleep 1; done ) &
+	local hup=$!
+	bench_measure xskwall-reload forward "$n" drops_xskwall
+	kill "$hup" 2>/dev/null || true
+	wait "$hup" 2>/dev/null || true
+	echo "   reloads done: $(grep -c 'reloaded' "$FW_LOG"), failed: $(grep -c 'reload failed' "$FW_LOG" || true)" >&2
+	fw_stop
+}
+
+bench_classify() {
+	local rules=1,10,1000,100000,1000000 seconds=0.2
+	((SMOKE)) && rules=1,10,1000 seconds=0.05
+	echo "== classifier alone (one core, no I/O)" >&2
+	taskset -c "${FW_CPUS%%,*}" "$BENCH_BIN/xskwall-classify-bench" --rules "$rules" \
+		--seconds "$seconds" | tee "$OUT/classify.jsonl"
+}
+
+bench_report() {
+	awk -f bench/bench-csv.awk "$OUT/results.jsonl" >"$OUT/results.csv"
+	if command -v gnuplot >/dev/null; then
+		bash bench/plot.sh "$OUT" || echo "plots failed" >&2
+	fi
+	echo "results: $OUT/results.jsonl $OUT/results.csv $(ls "$OUT"/*.png 2>/dev/null | tr '\n' ' ')"
+}

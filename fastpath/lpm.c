@@ -1,0 +1,315 @@
+/* fastpath/lpm.c - build longest-prefix interval tables (see lpm.h).
+ *
+ * Called by fastpath/ruleset.c while it compiles a snapshot. A build
+ * sorts the prefixes by (start, length, rule), then sweeps them with a
+ * stack of open prefixes: prefixes never partly overlap, so the stack
+ * holds a chain of nested prefixes (at most width + 1 deep) and its top
+ * carries the lowest rule index of the chain. Every push and pop emits
+ * an interval boundary, so n prefixes give at most 2n + 1 intervals.
+ * O(n log n) time; everything lands in the set's pools, which grow by
+ * doubling. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lpm.h"
+
+#define FP_LPM_MAX_WIDTH 128
+/* Aim for about this many intervals per first-level bucket. */
+#define FP_LPM_BUCKET_LOG 0
+#define FP_LPM_MAX_IBITS 20
+
+struct fp_lpm_open {
+	fp_u128 end;
+	uint32_t val;
+};
+
+/* Intervals being emitted into a pool. */
+struct fp_lpm_out {
+	uint32_t *key4;
+	fp_u128 *key6;
+	uint32_t *val;
+	uint32_t n;
+};
+
+static fp_u128 fp_lpm_hostmask(unsigned width, unsigned len)
+{
+	fp_u128 all = width == 128 ? ~(fp_u128)0 : ((fp_u128)1 << width) - 1;
+
+	return len >= width ? 0 : all >> len;
+}
+
+static int fp_lpm_cmp(const void *a, const void *b)
+{
+	const struct fp_lpm_pfx *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	if (x->idx != y->idx)
+		return x->idx < y->idx ? -1 : 1;
+	return 0;
+}
+
+/* Grow *arr (of elem-byte items) so that it holds at least need. */
+static int fp_lpm_grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t c = *cap ? *cap : 64;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	p = realloc(*arr, c * elem);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = c;
+	return 0;
+}
+
+static fp_u128 fp_lpm_out_key(const struct fp_lpm_out *o, uint32_t i)
+{
+	return o->key4 ? o->key4[i] : o->key6[i];
+}
+
+/* From address a on, the value is v. Keys arrive in non-decreasing order;
+ * a later value at the same key replaces the earlier one. */
+static void fp_lpm_emit(struct fp_lpm_out *o, fp_u128 a, uint32_t v)
+{
+	if (o->n && fp_lpm_out_key(o, o->n - 1) == a)
+		o->n--;
+	if (o->n && o->val[o->n - 1] == v)
+		return;
+	if (o->key4)
+		o->key4[o->n] = (uint32_t)a;
+	else
+		o->key6[o->n] = a;
+	o->val[o->n++] = v;
+}
+
+static uint32_t fp_lpm_min(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+/* p[] sorted, addresses already masked to their length. */
+static void fp_lpm_sweep(struct fp_lpm_out *o, unsigned width,
+			 const struct fp_lpm_pfx *p, size_t n)
+{
+	struct fp_lpm_open st[FP_LPM_MAX_WIDTH + 1];
+	fp_u128 all = fp_lpm_hostmask(width, 0);
+	unsigned sp = 0;
+	uint32_t v;
+	size_t i;
+
+	fp_lpm_emit(o, 0, FP_LPM_NONE);
+	for (i = 0; i < n; i++) {
+		if (i && p[i].addr == p[i - 1].addr && p[i].len == p[i - 1].len)
+			continue;       /* same prefix, higher rule index */
+		while (sp && st[sp - 1].end < p[i].addr) {
+			sp--;
+			fp_lpm_emit(o, st[sp].end + 1,
+				    sp ? st[sp - 1].val : FP_LPM_NONE);
+		}
+		v = sp ? fp_lpm_min(p[i].idx, st[sp - 1].val) : p[i].idx;
+		st[sp].end = p[i].addr | fp_lpm_hostmask(width, p[i].len);
+		st[sp++].val = v;
+		fp_lpm_emit(o, p[i].addr, v);
+	}
+	while (sp && st[sp - 1].end != all) {
+		sp--;
+		fp_lpm_emit(o, st[sp].end + 1, sp ? st[sp - 1].val : FP_LPM_NONE);
+	}
+}
+
+static unsigned fp_lpm_clz(fp_u128 x, unsigned width)
+{
+	unsigned n = 0;
+
+	while (n < width && !(x >> (width - 1 - n) & 1))
+		n++;
+	return n;
+}
+
+static unsigned fp_lpm_log2(uint32_t x)
+{
+	unsigned n = 0;
+
+	while (x >>= 1)
+		n++;
+	return n;
+}
+
+static unsigned fp_lpm_ibits(size_t nseg)
+{
+	unsigned lg = fp_lpm_log2(nseg > UINT32_MAX ? UINT32_MAX : (uint32_t)nseg);
+	unsigned ib = lg > FP_LPM_BUCKET_LOG ? lg - FP_LPM_BUCKET_LOG : 0;
+
+	return ib > FP_LPM_MAX_IBITS ? FP_LPM_MAX_IBITS : ib;
+}
+
+/* Fill t's window (base, cpl, ibits) from its intervals. */
+static void fp_lpm_window(struct fp_lpm_tab *t, const struct fp_lpm_out *o)
+{
+	fp_u128 lo, hi;
+	unsigned ib = fp_lpm_ibits(o->n);
+
+	t->base = 0;
+	t->cpl = 0;
+	t->ibits = 0;
+	if (o->n < 2)
+		return;
+	lo = fp_lpm_out_key(o, 1);
+	hi = fp_lpm_out_key(o, o->n - 1);
+	t->base = lo;
+	t->cpl = (uint8_t)fp_lpm_clz(lo ^ hi, t->width);
+	if (ib > (unsigned)(t->width - t->cpl))
+		ib = (unsigned)(t->width - t->cpl);
+	t->ibits = (uint8_t)ib;
+}
+
+/* index[b] = interval holding the first address of bucket b. */
+static void fp_lpm_index(const struct fp_lpm_tab *t,
+			 const struct fp_lpm_out *o, uint32_t *index)
+{
+	uint32_t nb = 1u << t->ibits, b, j = 0;
+	unsigned low = t->width - t->cpl - t->ibits;
+	fp_u128 top = t->base & ~fp_lpm_hostmask(t->width, t->cpl);
+	fp_u128 start;
+
+	for (b = 0; b < nb; b++) {
+		start = t->ibits ? top | (fp_u128)b << low : top;
+		while (j + 1 < o->n && fp_lpm_out_key(o, j + 1) <= start)
+			j++;
+		index[b] = j;
+	}
+	index[nb] = o->n - 1;
+}
+
+static int fp_lpm_reserve(struct fp_lpm_set *set, unsigned width, size_t n,
+			  unsigned ibits)
+{
+	size_t segs = 2 * n + 1;
+	int err;
+
+	err = fp_lpm_grow((void **)&set->tab, &set->captab, set->ntab + 1,
+			  sizeof(*set->tab));
+	if (!err)
+		err = fp_lpm_grow((void **)&set->index, &set->capix,
+				  set->nix + (1u << ibits) + 1, sizeof(uint32_t));
+	if (!err && width == 32)
+		err = fp_lpm_grow((void **)&set->key4, &set->capkey4,
+				  set->nseg4 + segs, sizeof(uint32_t));
+	if (!err && width == 32)
+		err = fp_lpm_grow((void **)&set->val4, &set->capval4,
+				  set->nseg4 + segs, sizeof(uint32_t));
+	if (!err && width == 128)
+		err = fp_lpm_grow((void **)&set->key6, &set->capkey6,
+				  set->nseg6 + segs, sizeof(fp_u128));
+	if (!err && width == 128)
+		err = fp_lpm_grow((void **)&set->val6, &set->capval6,
+				  set->nseg6 + segs, sizeof(uint32_t));
+	return err;
+}
+
+void fp_lpm_sort(unsigned width, struct fp_lpm_pfx *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i].len > width)
+			p[i].len = (uint8_t)width;
+		p[i].addr &= ~fp_lpm_hostmask(width, p[i].len) &
+			     fp_lpm_hostmask(width, 0);
+	}
+	qsort(p, n, sizeof(*p), fp_lpm_cmp);
+}
+
+int fp_lpm_add(struct fp_lpm_set *set, unsigned width, struct fp_lpm_pfx *p,
+	       size_t n, uint32_t *id)
+{
+	struct fp_lpm_tab *t;
+	struct fp_lpm_out o = { 0 };
+	size_t *nseg = width == 32 ? &set->nseg4 : &set->nseg6;
+	int err;
+
+	if (n > (UINT32_MAX - 1) / 2 || *nseg + 2 * n + 1 > UINT32_MAX ||
+	    set->ntab >= UINT32_MAX || set->nix + (1u << FP_LPM_MAX_IBITS) + 1 >
+	    UINT32_MAX)
+		return -E2BIG;
+	err = fp_lpm_reserve(set, width, n, fp_lpm_ibits(2 * n + 1));
+	if (err)
+		return err;
+	fp_lpm_sort(width, p, n);
+	if (width == 32)
+		o.key4 = set->key4 + *nseg;
+	else
+		o.key6 = set->key6 + *nseg;
+	o.val = (width == 32 ? set->val4 : set->val6) + *nseg;
+	fp_lpm_sweep(&o, width, p, n);
+
+	t = &set->tab[set->ntab];
+	t->width = (uint8_t)width;
+	t->seg = (uint32_t)*nseg;
+	t->nseg = o.n;
+	fp_lpm_window(t, &o);
+	t->ix = (uint32_t)set->nix;
+	fp_lpm_index(t, &o, set->index + set->nix);
+	set->nix += (1u << t->ibits) + 1;
+	*nseg += o.n;
+	*id = (uint32_t)set->ntab++;
+	return 0;
+}
+
+/* Give back the slack of a pool that grew by doubling. */
+static void fp_lpm_fit(void **arr, size_t *cap, size_t n, size_t elem)
+{
+	void *p;
+
+	if (!n || n >= *cap)
+		return;
+	p = realloc(*arr, n * elem);
+	if (!p)
+		return;         /* keep the larger block */
+	*arr = p;
+	*cap = n;
+}
+
+void fp_lpm_shrink(struct fp_lpm_set *set)
+{
+	fp_lpm_fit((void **)&set->tab, &set->captab, set->ntab,
+		   sizeof(*set->tab));
+	fp_lpm_fit((void **)&set->key4, &set->capkey4, set->nseg4,
+		   sizeof(uint32_t));
+	fp_lpm_fit((void **)&set->val4, &set->capval4, set->nseg4,
+		   sizeof(uint32_t));
+	fp_lpm_fit((void **)&set->key6, &set->capkey6, set->nseg6,
+		   sizeof(fp_u128));
+	fp_lpm_fit((void **)&set->val6, &set->capval6, set->nseg6,
+		   sizeof(uint32_t));
+	fp_lpm_fit((void **)&set->index, &set->capix, set->nix,
+		   sizeof(uint32_t));
+}
+
+void fp_lpm_fini(struct fp_lpm_set *set)
+{
+	if (!set)
+		return;
+	free(set->tab);
+	free(set->key4);
+	free(set->val4);
+	free(set->key6);
+	free(set->val6);
+	free(set->index);
+	memset(set, 0, sizeof(*set));
+}
+
+size_t fp_lpm_bytes(const struct fp_lpm_set *set)
+{
+	return set->captab * sizeof(*set->tab) +
+	       (set->capkey4 + set->capval4 + set->capval6) * sizeof(uint32_t) +
+	       set->capkey6 * sizeof(fp_u128) + set->capix * sizeof(uint32_t);
+}

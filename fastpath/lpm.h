@@ -1,0 +1,175 @@
+/* fastpath/lpm.h - longest-prefix interval tables: address -> lowest rule.
+ *
+ * One lookup strategy (DPDK style: one file per strategy). A table is
+ * built from a list of prefixes, each tagged with a rule index; a lookup
+ * returns the lowest index among the prefixes that cover the address, or
+ * FP_LPM_NONE. The prefixes are flattened into disjoint intervals sorted
+ * by start, each holding that lowest index; adjacent intervals with the
+ * same value are merged. A lookup narrows the search with a first-level
+ * index on the bits that follow the prefix common to all interval
+ * boundaries, then binary-searches the few intervals of that bucket.
+ *
+ * Built by fastpath/ruleset.c (control plane, any thread); read by
+ * fastpath/classify.c (workers). All tables of one snapshot share pooled
+ * arrays (struct fp_lpm_set), so a snapshot costs a handful of mallocs
+ * whatever its rule count. IPv4 keys are stored as uint32_t, IPv6 keys as
+ * unsigned __int128, both in host order (most significant bit first). */
+#ifndef FP_LPM_H
+#define FP_LPM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define FP_LPM_NONE UINT32_MAX
+
+__extension__ typedef unsigned __int128 fp_u128;
+
+/* Build input: one prefix. addr is in host order (IPv4 in the low 32
+ * bits); bits below len are ignored. */
+struct fp_lpm_pfx {
+	fp_u128 addr;
+	uint32_t idx;
+	uint8_t len;
+};
+
+/* One table: a slice of the family's pools. */
+struct fp_lpm_tab {
+	fp_u128 base;    /* a boundary; its top `cpl` bits are common to all */
+	uint32_t seg;    /* first interval in key4/key6 and val */
+	uint32_t nseg;   /* >= 1 */
+	uint32_t ix;     /* first of (1 << ibits) + 1 entries in index */
+	uint8_t ibits;   /* first-level index bits */
+	uint8_t cpl;     /* common prefix length of all boundaries */
+	uint8_t width;   /* 32 or 128 */
+};
+
+struct fp_lpm_set {
+	struct fp_lpm_tab *tab;
+	uint32_t *key4;  /* interval starts, IPv4 tables */
+	uint32_t *val4;
+	fp_u128 *key6;   /* interval starts, IPv6 tables */
+	uint32_t *val6;
+	uint32_t *index; /* per bucket: interval holding the bucket's start */
+	size_t ntab, captab;
+	size_t nseg4, capkey4, capval4;
+	size_t nseg6, capkey6, capval6;
+	size_t nix, capix;
+};
+
+/* Add a table over p[0..n) (sorted in place; n may be 0) of width 32 or
+ * 128 and return its id in *id. 0, -ENOMEM or -E2BIG. */
+int fp_lpm_add(struct fp_lpm_set *set, unsigned width, struct fp_lpm_pfx *p,
+	       size_t n, uint32_t *id);
+
+/* Give back the slack the pools grew by (after the last fp_lpm_add). */
+void fp_lpm_shrink(struct fp_lpm_set *set);
+
+/* Mask each prefix to its length and sort by (address, length, index),
+ * the order fp_lpm_add() sweeps in; equal prefixes end up adjacent. */
+void fp_lpm_sort(unsigned width, struct fp_lpm_pfx *p, size_t n);
+
+/* Free the pools; safe on a zeroed or half-built set. */
+void fp_lpm_fini(struct fp_lpm_set *set);
+
+/* Bytes the pools hold. */
+size_t fp_lpm_bytes(const struct fp_lpm_set *set);
+
+/* Address bytes (network order) -> a key. */
+static inline uint32_t fp_lpm_addr4(const uint8_t *a)
+{
+	uint32_t v;
+
+	memcpy(&v, a, 4);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	return v;
+}
+
+static inline uint64_t fp_lpm_be64(const uint8_t *a)
+{
+	uint64_t v;
+
+	memcpy(&v, a, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static inline fp_u128 fp_lpm_addr6(const uint8_t *a)
+{
+	return (fp_u128)fp_lpm_be64(a) << 64 | fp_lpm_be64(a + 8);
+}
+
+/* The top len bits of a (len 1..width). */
+static inline uint32_t fp_lpm_mask4(uint32_t a, unsigned len)
+{
+	return a & ~(uint32_t)0 << (32 - len);
+}
+
+static inline fp_u128 fp_lpm_mask6(fp_u128 a, unsigned len)
+{
+	return a & ~(fp_u128)0 << (128 - len);
+}
+
+/* Largest j in [lo, hi] with key[j] <= a, given key[lo] <= a. */
+static inline uint32_t fp_lpm_search4(const uint32_t *key, uint32_t lo,
+				      uint32_t hi, uint32_t a)
+{
+	uint32_t n = hi - lo + 1, half;
+
+	while (n > 1) {
+		half = n / 2;
+		lo = key[lo + half] <= a ? lo + half : lo;
+		n -= half;
+	}
+	return lo;
+}
+
+static inline uint32_t fp_lpm_search6(const fp_u128 *key, uint32_t lo,
+				      uint32_t hi, fp_u128 a)
+{
+	uint32_t n = hi - lo + 1, half;
+
+	while (n > 1) {
+		half = n / 2;
+		lo = key[lo + half] <= a ? lo + half : lo;
+		n -= half;
+	}
+	return lo;
+}
+
+/* Lowest rule index whose prefix covers a, or FP_LPM_NONE. */
+static inline uint32_t fp_lpm_lookup4(const struct fp_lpm_set *set,
+				      uint32_t id, uint32_t a)
+{
+	const struct fp_lpm_tab *t = &set->tab[id];
+	const uint32_t *ix;
+	uint32_t b, base = (uint32_t)t->base, last = t->nseg - 1;
+
+	if (t->cpl && (a ^ base) >> (32 - t->cpl))
+		return set->val4[t->seg + (a < base ? 0 : last)];
+	b = t->ibits ? (a << t->cpl) >> (32 - t->ibits) : 0;
+	ix = &set->index[t->ix + b];
+	return set->val4[t->seg + fp_lpm_search4(set->key4 + t->seg, ix[0],
+						 ix[1], a)];
+}
+
+static inline uint32_t fp_lpm_lookup6(const struct fp_lpm_set *set,
+				      uint32_t id, fp_u128 a)
+{
+	const struct fp_lpm_tab *t = &set->tab[id];
+	const uint32_t *ix;
+	uint32_t b, last = t->nseg - 1;
+
+	if (t->cpl && (a ^ t->base) >> (128 - t->cpl))
+		return set->val6[t->seg + (a < t->base ? 0 : last)];
+	b = t->ibits ? (uint32_t)((a << t->cpl) >> (128 - t->ibits)) : 0;
+	ix = &set->index[t->ix + b];
+	return set->val6[t->seg + fp_lpm_search6(set->key6 + t->seg, ix[0],
+						 ix[1], a)];
+}
+
+#endif /* FP_LPM_H */
