@@ -240,9 +240,10 @@ static uint32_t fp_engine_account(struct fp_engine *e)
 		if (!e->qp[i])
 			continue;
 		fp_qpair_account(e->qp[i], &a);
-		fw_info("queue %u: UMEM frames %u: %u free, %u in fill rings, %u in tx rings, %u unaccounted",
-			e->queue[i], a.total, a.free, a.in_fill, a.in_tx, a.in_flight);
-		leaked += a.in_flight;
+		fw_info("queue %u: UMEM frames %u: %u free, %u in fill rings, %u in tx rings, "
+			"%u in the kernel's pool cache, %u unaccounted", e->queue[i], a.total,
+			a.free, a.in_fill, a.in_tx, a.in_kernel_cache, a.lost);
+		leaked += a.lost;
 	}
 	return leaked;
 }

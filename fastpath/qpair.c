@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <time.h>
+#include <sys/socket.h>
 #include "fw/log.h"
 #include "qpair.h"
 
@@ -149,9 +150,25 @@ static uint32_t fp_ring_pending(const uint32_t *producer, const uint32_t *consum
 	       __atomic_load_n(consumer, __ATOMIC_ACQUIRE);
 }
 
+/* Sockets that dropped a received frame may hold one in their pool cache. */
+static uint32_t fp_qpair_cache_allowance(const struct fp_qpair *qp)
+{
+	uint32_t n = 0;
+
+	for (int p = 0; p < FP_NPORTS; p++) {
+		struct xdp_statistics st = { 0 };
+		socklen_t len = sizeof(st);
+
+		if (!getsockopt(qp->port[p].fd, SOL_XDP, XDP_STATISTICS, &st, &len))
+			n += st.rx_ring_full || st.rx_dropped;
+	}
+	return n;
+}
+
 void fp_qpair_account(struct fp_qpair *qp, struct fp_frame_account *acct)
 {
 	struct timespec pause = { 0, 10 * 1000 * 1000 };
+	uint32_t allowance = fp_qpair_cache_allowance(qp), missing = 0;
 
 	/* Copy-mode completions arrive when the kernel frees the skb: give
 	 * frames still in flight a moment (bounded) to come back. */
@@ -166,9 +183,11 @@ void fp_qpair_account(struct fp_qpair *qp, struct fp_frame_account *acct)
 			acct->in_fill += fp_ring_pending(x->fill.producer, x->fill.consumer);
 			acct->in_tx += fp_ring_pending(x->tx.producer, x->tx.consumer);
 		}
-		acct->in_flight = acct->total - acct->free - acct->in_fill - acct->in_tx;
-		if (!acct->in_flight)
-			return;
+		missing = acct->total - acct->free - acct->in_fill - acct->in_tx;
+		if (missing <= allowance)
+			break;
 		nanosleep(&pause, NULL);
 	}
+	acct->in_kernel_cache = missing < allowance ? missing : allowance;
+	acct->lost = missing - acct->in_kernel_cache;
 }

@@ -62,9 +62,12 @@ void fp_qpair_prime(struct fp_qpair *qp);
 
 /* Where the UMEM's frames are, once no worker runs and no XDP program
  * steers into the sockets: drains RX and completion rings into the free
- * stack, then counts. */
+ * stack, then counts. A copy-mode socket whose RX ring overflowed keeps
+ * the frame it could not deliver in its buffer pool's free list (the
+ * kernel reuses it for the next frame; at most one per socket): those are
+ * `in_kernel_cache`, and only what is left beyond them is `lost`. */
 struct fp_frame_account {
-	uint32_t total, free, in_fill, in_tx, in_flight;
+	uint32_t total, free, in_fill, in_tx, in_kernel_cache, lost;
 };
 void fp_qpair_account(struct fp_qpair *qp, struct fp_frame_account *acct);
 
