@@ -69,10 +69,18 @@ softnet_drops() {
 	while read -r _ d _rest; do s=$((s + 16#$d)); done </proc/net/softnet_stat
 	echo "$s"
 }
+# (xskwall-nftcount, not nft(8): nft dumps every set element before it
+# lists a counter, a minute of CPU with a million-element set)
 drops_nft() {
 	local n
-	n=$(in_fw nft list counter "$NFT_FAMILY" xwb dropped | awk '$1 == "packets" { print $2 }')
+	n=$(in_fw "$BENCH_BIN/xskwall-nftcount" "$NFT_FAMILY" xwb dropped | cut -d' ' -f1)
 	echo "${n:-0} $(softnet_drops)"
+}
+
+# sleep_until T0 I: sleep until I seconds after T0 (samples do not drift by
+# the time each sample takes)
+sleep_until() {
+	sleep "$(awk -v t0="$1" -v i="$2" -v now="$(date +%s.%N)" 'BEGIN { d = t0 + i - now; print (d > 0 ? d : 0) }')"
 }
 
 # bench_measure NAME MIX RULES DROPS_FN [SINK_NS SINK_IF]: run the generator,
@@ -87,12 +95,12 @@ bench_measure() {
 	local d0
 	d0=$($drops_fn)
 	ip netns exec "$NS_GEN" "$GEN_BIN" --dev "$GEN_IF" --dst-mac "$OUT_MAC" --src "$src" \
-		--dst "$ROUTED_DST" --duration "$total" --threads "$GEN_THREADS" --cpus "$GEN_CPUS" --json >"$WORK/gen.json" &
+		--dst "$ROUTED_DST" --duration $((total + 1)) --threads "$GEN_THREADS" --cpus "$GEN_CPUS" --json >"$WORK/gen.json" &
 	local gen_pid=$! t0
 	t0=$(date +%s.%N)
 	: >"$WORK/samples"
 	for i in $(seq "$total"); do
-		sleep 1
+		sleep_until "$t0" "$i"
 		echo "$i $(date +%s.%N) $($drops_fn) $(cpu_busy)" >>"$WORK/samples"
 	done
 	wait "$gen_pid" || true

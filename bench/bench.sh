@@ -47,6 +47,7 @@ if ((BUILD)); then
 fi
 OUT=${OUT:-bench/results/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
+: >"$OUT/results.jsonl"
 WORK=$(mktemp -d /tmp/xskwall-bench.XXXXXX)
 . bench/labctl.sh
 . bench/bench-lib.sh

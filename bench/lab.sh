@@ -11,6 +11,7 @@
 # ARP/ND chatter moves counters; L4 checksum and VLAN offloads are off on the
 # endpoints so frames are complete on the wire (afxdp-notes.md).
 set -euo pipefail
+. "$(dirname "$0")/ns.sh"
 
 PREFIX=${LAB_PREFIX:-xw}
 QUEUES=1
@@ -37,18 +38,10 @@ NS_GEN=$NS_GEN NS_FW=$NS_FW NS_SINK=$NS_SINK
 GEN_IF=$GEN_IF SINK_IF=$SINK_IF FW_OUT=$FW_OUT FW_IN=$FW_IN
 GEN_MAC=$GEN_MAC SINK_MAC=$SINK_MAC
 GEN_IP4=$GEN_IP4 SINK_IP4=$SINK_IP4 GEN_IP4_B=$GEN_IP4_B SINK_IP4_B=$SINK_IP4_B
-GEN_IP6=$GEN_IP6 SINK_IP6=$SINK_IP6 QUEUES=$QUEUES
+GEN_IP6=$GEN_IP6 SINK_IP6=$SINK_IP6
 VARS
 }
 
-# ns_sysctl NS key/path=value...: write /proc/sys inside NS (no sysctl(8) needed)
-ns_sysctl() {
-	local ns=$1 kv
-	shift
-	for kv in "$@"; do
-		ip netns exec "$ns" sh -c "echo ${kv#*=} > /proc/sys/${kv%%=*}"
-	done
-}
 
 lab_down() {
 	for ns in "$NS_GEN" "$NS_FW" "$NS_SINK"; do

@@ -12,17 +12,10 @@ XSKWALL=$BUILD_DIR/control/xskwall
 PROBE=$BUILD_DIR/bench/xskwall-probe
 LAB=$SRC_DIR/bench/lab.sh
 FW_PID=
+. "$LABCTL_DIR/ns.sh"
 
 lab_attach() { eval "$("$LAB" env -p "$1")"; }
 
-# ns_sysctl NS key/path=value...: write /proc/sys inside NS (no sysctl(8) needed)
-ns_sysctl() {
-	local ns=$1 kv
-	shift
-	for kv in "$@"; do
-		ip netns exec "$ns" sh -c "echo ${kv#*=} > /proc/sys/${kv%%=*}"
-	done
-}
 
 in_gen() { ip netns exec "$NS_GEN" "$@"; }
 in_sink() { ip netns exec "$NS_SINK" "$@"; }

@@ -29,7 +29,7 @@ done
 if [ -d .bundle ]; then
 	export LD_LIBRARY_PATH=$PWD/.bundle/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 	BUILD_DIR=${BUILD_DIR:-$PWD/.bundle/build}
-	command -v ip >/dev/null || PATH=$PWD/.bundle/bin:$PATH
+	PATH=$PATH:$PWD/.bundle/bin   # ip/ethtool of our own only where the system has none
 fi
 OUT=${OUT:-bench/results/scaling-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"

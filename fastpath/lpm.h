@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <endian.h>
 #include <string.h>
 
 #define FP_LPM_NONE UINT32_MAX
@@ -81,10 +82,7 @@ static inline uint32_t fp_lpm_addr4(const uint8_t *a)
 	uint32_t v;
 
 	memcpy(&v, a, 4);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	v = __builtin_bswap32(v);
-#endif
-	return v;
+	return be32toh(v);
 }
 
 static inline uint64_t fp_lpm_be64(const uint8_t *a)
@@ -92,10 +90,7 @@ static inline uint64_t fp_lpm_be64(const uint8_t *a)
 	uint64_t v;
 
 	memcpy(&v, a, 8);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
+	return be64toh(v);
 }
 
 static inline fp_u128 fp_lpm_addr6(const uint8_t *a)

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # tests/install-deps.sh [--bench] - the Debian 12 packages xskwall needs to
 # build, test and run its lab (--bench: also nftables and gnuplot for the
-# benchmark's baseline and plots). Idempotent; needs root.
+# benchmark's baseline, its counter reader and plots). Idempotent; needs root.
 set -euo pipefail
 packages=(
 	build-essential cmake pkg-config clang llvm libclang-rt-14-dev
 	libbpf-dev libxdp-dev liburcu-dev libnuma-dev libcmocka-dev bpftool linux-libc-dev
 	iproute2 ethtool iputils-ping procps util-linux gawk
 )
-[ "${1:-}" = --bench ] && packages+=(nftables gnuplot-nox)
+[ "${1:-}" = --bench ] && packages+=(nftables libnftnl-dev libmnl-dev gnuplot-nox)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
