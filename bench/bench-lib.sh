@@ -77,6 +77,19 @@ drops_nft() {
 	echo "${n:-0} $(softnet_drops)"
 }
 
+# bench_generate SRC SECONDS: the same traffic from the kernel's pktgen
+# where /proc/net/pktgen exists (BENCH_GEN=xdp forces ours), else from
+# xskwall-gen; one JSON line naming the generator either way.
+bench_generate() {
+	if ip netns exec "$NS_GEN" test -e /proc/net/pktgen && [ "${BENCH_GEN:-auto}" != xdp ]; then
+		ip netns exec "$NS_GEN" bash bench/pktgen.sh -d "$GEN_IF" -m "$OUT_MAC" -t "$GEN_THREADS" \
+			-f "${GEN_CPUS%%,*}" -S "$1" -T "$ROUTED_DST" -D "$2" -q -j
+	else
+		ip netns exec "$NS_GEN" "$GEN_BIN" --dev "$GEN_IF" --dst-mac "$OUT_MAC" --src "$1" \
+			--dst "$ROUTED_DST" --duration "$2" --threads "$GEN_THREADS" --cpus "$GEN_CPUS" --json
+	fi
+}
+
 # sleep_until T0 I: sleep until I seconds after T0 (samples do not drift by
 # the time each sample takes)
 sleep_until() {
@@ -94,8 +107,7 @@ bench_measure() {
 	sleep 0.5
 	local d0
 	d0=$($drops_fn)
-	ip netns exec "$NS_GEN" "$GEN_BIN" --dev "$GEN_IF" --dst-mac "$OUT_MAC" --src "$src" \
-		--dst "$ROUTED_DST" --duration $((total + 1)) --threads "$GEN_THREADS" --cpus "$GEN_CPUS" --json >"$WORK/gen.json" &
+	bench_generate "$src" $((total + 1)) >"$WORK/gen.json" &
 	local gen_pid=$! t0
 	t0=$(date +%s.%N)
 	: >"$WORK/samples"
