@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <urcu/urcu-qsbr.h>
 #include "fw/log.h"
 #include "engine.h"
+#include "publish.h"
 #include "worker.h"
 
 #define FP_DEFAULT_RING 2048
@@ -273,10 +273,7 @@ uint32_t fp_engine_destroy(struct fp_engine *e)
 
 void fp_engine_publish_rules(struct fp_engine *e, struct fp_ruleset *rules)
 {
-	struct fp_ruleset *old = rcu_xchg_pointer(&e->rules, rules);
-
-	urcu_qsbr_synchronize_rcu(); /* every online worker passed a QS */
-	fp_ruleset_destroy(old);
+	fp_rules_publish(&e->rules, rules);
 	e->rules_generation++;
 }
 
