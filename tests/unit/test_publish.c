@@ -7,9 +7,14 @@
  * poll(). Meanwhile the writer publishes hundreds of snapshots of other
  * sizes, each freeing the previous one after a grace period. A reader
  * that ever saw a freed snapshot trips ASan (the test command runs this
- * under it) or the consistency check. */
+ * under it) or the consistency check.
+ *
+ * The overlap is made, not hoped for: before publish i the writer waits
+ * until every reader has made at least i + 1 reads, so every reader runs
+ * through every publication however the threads are scheduled. */
 #define _LGPL_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -32,7 +37,8 @@ struct shared {
 struct reader {
 	pthread_t thread;
 	struct shared *sh;
-	long reads, inconsistent;
+	atomic_long reads;
+	long inconsistent;
 };
 
 /* n rules: n - 1 that never match 198.18.0.1, then `drop src 198.18.0.0/24`. */
@@ -71,7 +77,7 @@ static void check_once(struct reader *r, const struct fp_pkt *pkt)
 	if (d.reason != FP_BY_RULE || d.rule != fp_ruleset_count(rs) - 1 || d.verdict != FP_DROP)
 		r->inconsistent++;
 	urcu_qsbr_read_unlock();
-	r->reads++;
+	atomic_fetch_add(&r->reads, 1);
 }
 
 static void *reader_main(void *arg)
@@ -82,16 +88,27 @@ static void *reader_main(void *arg)
 
 	urcu_qsbr_register_thread();
 	while (!atomic_load(&r->sh->stop)) {
+		long reads;
+
 		check_once(r, &pkt);
-		if (r->reads % 64 == 0)
+		reads = atomic_load(&r->reads);
+		if (reads % 64 == 0)
 			urcu_qsbr_quiescent_state();
-		if (r->reads % 1024 == 0) { /* like a worker around poll() */
+		if (reads % 1024 == 0) { /* like a worker around poll() */
 			urcu_qsbr_thread_offline();
 			urcu_qsbr_thread_online();
 		}
 	}
 	urcu_qsbr_unregister_thread();
 	return NULL;
+}
+
+/* Returns once every reader has made at least `reads` reads. */
+static void wait_for_reads(struct reader *readers, long reads)
+{
+	for (int i = 0; i < READERS; i++)
+		while (atomic_load(&readers[i].reads) < reads)
+			sched_yield();
 }
 
 static void publish_under_readers(void **state)
@@ -102,14 +119,17 @@ static void publish_under_readers(void **state)
 	(void)state;
 	for (int i = 0; i < READERS; i++) {
 		readers[i] = (struct reader){ .sh = &sh };
+		atomic_init(&readers[i].reads, 0);
 		assert_int_equal(pthread_create(&readers[i].thread, NULL, reader_main, &readers[i]), 0);
 	}
-	for (int i = 0; i < PUBLISHES; i++)
+	for (int i = 0; i < PUBLISHES; i++) {
+		wait_for_reads(readers, i + 1);
 		fp_rules_publish(&sh.slot, make_snapshot(1 + (size_t)(i * 37) % 300));
+	}
 	atomic_store(&sh.stop, 1);
 	for (int i = 0; i < READERS; i++) {
 		assert_int_equal(pthread_join(readers[i].thread, NULL), 0);
-		assert_true(readers[i].reads > 0);
+		assert_true(atomic_load(&readers[i].reads) >= PUBLISHES);
 		assert_int_equal(readers[i].inconsistent, 0);
 	}
 	assert_int_equal(fp_ruleset_count(sh.slot), 1 + ((PUBLISHES - 1) * 37) % 300);
