@@ -63,6 +63,18 @@ fw_stats() {
 	return 1
 }
 
+# fw_stats_until ROW_QUEUE DIRECTION NAME VALUE: ask for tables until that
+# counter reaches VALUE (the worker may still hold the last frames sent), or
+# 5 s pass; the caller then checks the last table
+fw_stats_until() {
+	for _ in $(seq 25); do
+		fw_stats || return 1
+		[ "$(counter "$1" "$2" "$3")" -ge "$4" ] && return 0
+		sleep 0.1
+	done
+	return 0
+}
+
 # counter ROW_QUEUE DIRECTION NAME: a value from the last table printed
 # (minus the same value in the table saved by counters_baseline, if any)
 counter() {
@@ -83,23 +95,37 @@ counter_in() {
 		END { print v + 0 }' "$f"
 }
 
+# probe_wait_listening OUT PID: wait until a receiving xskwall-probe has
+# bound its socket (it prints "listening"), so nothing is sent too early
+probe_wait_listening() {
+	for _ in $(seq 200); do
+		grep -q '^listening' "$1" 2>/dev/null && return 0
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "xskwall-probe did not start listening" >&2
+	return 1
+}
+probe_received() { awk '$1 == "received" { print $2 }' "$1"; }
+
 # udp_count FROM_NS SRC DST COUNT RECV_NS: datagrams that arrived
 udp_count() {
 	local port=$((20000 + RANDOM % 20000)) out=$WORK/recv.$RANDOM
 	ip netns exec "$5" "$PROBE" udp-recv "$3" "$port" 2 >"$out" &
 	local rpid=$!
-	sleep 0.3
+	probe_wait_listening "$out" "$rpid"
 	ip netns exec "$1" "$PROBE" udp-send -s "$2" "$3" "$port" "$4" >/dev/null
 	wait "$rpid"
-	awk '{ print $2 }' "$out"
+	probe_received "$out"
 }
 
 # tcp_ok FROM_NS SRC DST SERVER_NS: a TCP connection carries data both ways
 tcp_ok() {
 	local port=$((20000 + RANDOM % 20000))
-	ip netns exec "$4" "$PROBE" tcp-serve "$3" "$port" 4 >/dev/null &
+	local out=$WORK/serve.$RANDOM
+	ip netns exec "$4" "$PROBE" tcp-serve "$3" "$port" 4 >"$out" &
 	local spid=$!
-	sleep 0.3
+	probe_wait_listening "$out" "$spid"
 	local rc=0
 	ip netns exec "$1" "$PROBE" tcp-check -s "$2" "$3" "$port" >/dev/null || rc=$?
 	kill "$spid" 2>/dev/null || true
@@ -139,10 +165,10 @@ icmp4_echo_frame() { # TAGS SRC DST
 # the sink (found by MAGIC, or by NEEDLE for frames too short to carry it)
 raw_delivered() {
 	local out=$WORK/raw.$RANDOM
-	in_sink "$PROBE" raw-count "$SINK_IF" 2 "${3:-$MAGIC}" >"$out" &
+	ip netns exec "$NS_SINK" "$PROBE" raw-count "$SINK_IF" 2 "${3:-$MAGIC}" >"$out" &
 	local rpid=$!
-	sleep 0.3
+	probe_wait_listening "$out" "$rpid"
 	in_gen "$PROBE" raw-send "$GEN_IF" "$1" "$2" >/dev/null
 	wait "$rpid"
-	awk '{ print $2 }' "$out"
+	probe_received "$out"
 }

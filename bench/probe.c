@@ -30,6 +30,15 @@
 #define PROBE_TCP_BYTES 16384
 #define PROBE_TIMEOUT_MS 3000
 
+/* Receivers say when they are ready, so a script sends only then; their
+ * time window starts at that moment. */
+static void probe_listening(struct timespec *t0)
+{
+	printf("listening\n");
+	fflush(stdout);
+	clock_gettime(CLOCK_MONOTONIC, t0);
+}
+
 static int probe_addr(const char *host, const char *port, struct sockaddr_storage *ss,
 		      socklen_t *len)
 {
@@ -114,7 +123,7 @@ static int udp_recv(const char *bind_addr, const char *port, long seconds)
 		perror("xskwall-probe: udp-recv");
 		return 1;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	probe_listening(&t0);
 	for (long left; (left = seconds * 1000 - probe_ms_since(&t0)) > 0;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 
@@ -152,7 +161,7 @@ static int tcp_serve(const char *bind_addr, const char *port, long seconds)
 		perror("xskwall-probe: tcp-serve");
 		return 1;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	probe_listening(&t0);
 	for (long left; (left = seconds * 1000 - probe_ms_since(&t0)) > 0;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 
@@ -267,7 +276,7 @@ static int raw_count(const char *ifname, long seconds, const char *hex)
 	fd = raw_socket(ifname);
 	if (fd < 0)
 		return 1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	probe_listening(&t0);
 	for (long left; (left = seconds * 1000 - probe_ms_since(&t0)) > 0;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		ssize_t n;

@@ -37,12 +37,15 @@ field() { sed -n "s/.*\"$1\":\([0-9.-]*\).*/\1/p" <<<"$2"; }
 sane=1
 while read -r line; do
 	o=$(field offered_mpps "$line") f=$(field fwd_mpps_max "$line") d=$(field drop_mpps_max "$line")
-	l=$(field loss_pct "$line")
-	le "$f" "$(awk -v o="$o" 'BEGIN { print o * 1.15 + 0.05 }')" || sane=0
-	le "$d" "$(awk -v o="$o" 'BEGIN { print o * 1.15 + 0.05 }')" || sane=0
+	l=$(field loss_pct "$line") sent=$(field sent "$line") got=$(field received "$line")
+	# a per-second sample may beat the run's average offered rate on a
+	# shared machine; twice it (plus 0.1 Mpps) would be a unit error
+	le "$f" "$(awk -v o="$o" 'BEGIN { print o * 2 + 0.1 }')" || sane=0
+	le "$d" "$(awk -v o="$o" 'BEGIN { print o * 2 + 0.1 }')" || sane=0
+	le "$got" "$((sent + 100))" || sane=0 # + a few frames of lab chatter
 	le -1 "$l" && le "$l" 100 || sane=0
 done <"$res"
-check "no rate above what was offered (+15% for per-second sampling), loss within 0..100%" '[ $sane = 1 ]'
+check "received <= sent, no rate above twice the offered rate, loss within 0..100%" '[ $sane = 1 ]'
 check "CSV has a header and 15 rows" '[ "$(wc -l <"$out/results.csv")" = 16 ]'
 check "classifier microbenchmark wrote lines" '[ "$(wc -l <"$out/classify.jsonl")" -ge 6 ]'
 if command -v gnuplot >/dev/null; then

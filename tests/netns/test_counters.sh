@@ -37,9 +37,8 @@ sent_non_ip=$(raw_delivered 10 "$non_ip")
 # Frames under 14 bytes cannot leave a packet socket on veth (the kernel
 # refuses them); tests/unit covers those runts in the parser.
 runts=10
-sleep 0.5
-fw_stats
 dir='outside>inside'
+fw_stats_until all $dir rx $((2 * N + 50 + runts))
 check "sink got all $N UDP frames" [ "$sent_udp" = $N ]
 check "sink got none of the ICMP echo requests" [ "$sent_icmp" = 0 ]
 check "sink got none of the malformed frames" [ "$got_malformed" = 0 ]

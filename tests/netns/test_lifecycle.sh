@@ -32,7 +32,10 @@ check "restarted after SIGTERM: UDP forwarded" [ "$(udp)" = 20 ]
 kill -KILL "$FW_PID"
 wait "$FW_PID" 2>/dev/null || true
 FW_PID=
-sleep 0.2
+for _ in $(seq 20); do # the links go with the process's files; allow 2 s
+	no_xdp_on "$FW_OUT" && no_xdp_on "$FW_IN" && break
+	sleep 0.1
+done
 check "kill -9: the bpf_link took the program along ($FW_OUT)" no_xdp_on "$FW_OUT"
 check "kill -9: the bpf_link took the program along ($FW_IN)" no_xdp_on "$FW_IN"
 fw_start "$conf" "$WORK/after-kill.log"

@@ -17,10 +17,10 @@ seen_by() {
 	local out=$WORK/seen.$RANDOM
 	ip netns exec "$1" "$PROBE" raw-count "$2" 2 "$MAGIC" >"$out" &
 	local rpid=$!
-	sleep 0.3
+	probe_wait_listening "$out" "$rpid"
 	send_on "${3:-1}" 20
 	wait "$rpid"
-	awk '{ print $2 }' "$out"
+	probe_received "$out"
 }
 
 conf=$(write_conf all.conf <<'CONF'
@@ -32,8 +32,7 @@ check "two queues in use" grep -q "2 queues" "$FW_LOG"
 counters_baseline
 send_on 0 30
 send_on 1 40
-sleep 0.3
-fw_stats
+fw_stats_until all 'outside>inside' rx 70
 check "queue 0 received its 30 frames" [ "$(counter 0 'outside>inside' rx)" = 30 ]
 check "queue 1 received its 40 frames" [ "$(counter 1 'outside>inside' rx)" = 40 ]
 check "all 70 forwarded" [ "$(counter all 'outside>inside' fwd)" = 70 ]

@@ -53,14 +53,14 @@ cp "$WORK/a.conf" "$conf"
 kill -HUP "$FW_PID"
 sleep 0.3
 port=$((20000 + RANDOM % 20000))
-in_sink "$PROBE" udp-recv "$SINK_IP4" "$port" 4 >"$WORK/stream" &
+ip netns exec "$NS_SINK" "$PROBE" udp-recv "$SINK_IP4" "$port" 4 >"$WORK/stream" &
 rpid=$!
-sleep 0.3
+probe_wait_listening "$WORK/stream" "$rpid"
 ( for _ in $(seq 25); do kill -HUP "$FW_PID"; sleep 0.1; done ) &
 hpid=$!
 in_gen "$PROBE" udp-send -s "$GEN_IP4" "$SINK_IP4" "$port" 1000 >/dev/null
 wait "$hpid" "$rpid"
-check "25 reloads under traffic: 1000 of 1000 datagrams arrive ($(cat "$WORK/stream"))" \
+check "25 reloads under traffic: 1000 of 1000 datagrams arrive (got $(probe_received "$WORK/stream"))" \
 	grep -qx "received 1000" "$WORK/stream"
 
 check "--check accepts rules B (exit 0)" "$XSKWALL" --check "$WORK/b.conf"

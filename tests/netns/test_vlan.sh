@@ -29,7 +29,7 @@ for name in untagged 802.1Q QinQ 4-tags; do
 		[ "$(raw_delivered 20 "$(udp4_frame "$tags" "$GEN_IP4_B" "$SINK_IP4")")" = 0 ]
 	total=$((total + 40))
 done
-fw_stats
+fw_stats_until all 'outside>inside' drop_rule "$total"
 check "tagged frames were parsed, not malformed" [ "$(counter all 'outside>inside' malformed)" = 0 ]
 check "tagged frames were IP, not non-IP" [ "$(counter all 'outside>inside' non_ip)" = 0 ]
 check "rule drops counted exactly ($total)" [ "$(counter all 'outside>inside' drop_rule)" = "$total" ]
