@@ -1,6 +1,7 @@
 # bench/bench-stats.awk - one benchmark measurement -> one JSON line.
-# Files: gen.json (the generator's summary), sink.jsonl (the sink's
-# per-second lines), samples ("i time decided other cpuN:jiffies ...").
+# Files: gen.json (the generator's summary, with its device's tx_dropped),
+# sink.jsonl (the sink's per-second lines), samples ("i time decided other
+# cpuN:jiffies ...").
 # Window: samples w+2 .. w+s+1 (the first second after the warm-up is a
 # partial one and is skipped).
 function num(line, key,   m) {
@@ -43,6 +44,7 @@ function busy(line, cpus,   f, i, n, kv, sum) {
 }
 FILENAME ~ /gen.json$/ && /"sent"/ {
 	sent = num($0, "sent"); gsec = num($0, "seconds"); gen = str($0, "generator")
+	gtxdrop = num($0, "dev_tx_dropped"); if (gtxdrop < 0) gtxdrop = 0
 }
 FILENAME ~ /sink.jsonl$/ && /"t":/ {
 	t = num($0, "t")
@@ -61,7 +63,10 @@ END {
 	bfw = busy(line[b], fwcpus) - busy(line[a], fwcpus)
 	pk = fwd_win + (dec[b] - dec[a])
 	split(d0, x0, " "); split(d1, x1, " ")
-	decided = x1[1] - x0[1]; other = x1[2] - x0[2]
+	# other: the firewall's own overflow counters, plus the frames gen0 could
+	# not hand to out0's full veth ring (gen0's tx_dropped, as the generator
+	# read it: an input overflow, like a NIC's rx_missed)
+	decided = x1[1] - x0[1]; other = x1[2] - x0[2] + gtxdrop
 	unexplained = sent - sinktotal - decided - other
 	# copy before median() sorts in place
 	for (i = 1; i <= nf; i++) f2[i] = fwd[i]

@@ -120,6 +120,8 @@ static void gen_bpf_cfg_fill(const struct gen_ctx *ctx, struct gen_bpf_cfg *c)
 	c->dst_n = o->dst.count;
 	c->sport_base = o->sport_lo;
 	c->sport_n = o->sport_hi - o->sport_lo + 1;
+	memcpy(c->eth_dst, o->dst_mac, sizeof(c->eth_dst));
+	memcpy(c->eth_src, o->src_mac, sizeof(c->eth_src));
 	for (unsigned int i = 0; i < ctx->n_tmpl; i++)
 		c->l4_sum[ctx->tmpl[i].kind] = gen_frame_l4_sum(ctx->tmpl[i].frame, ctx->frame_len);
 }

@@ -22,6 +22,9 @@ enum gen_kind {
  * as two 64-bit halves (the offset is added to the low half with carry). */
 #define GEN_CPU_PHASE 0x9e3779b9ull
 
+/* IPv4 TTL and IPv6 hop limit of every frame. */
+#define GEN_HOP_LIMIT 64
+
 struct gen_bpf_cfg {
 	__u64 src_hi, src_lo;
 	__u64 dst_hi, dst_lo;
@@ -32,6 +35,11 @@ struct gen_bpf_cfg {
 	 * length, the L4 header with source port and checksum zeroed, and the
 	 * payload. The program adds addresses and source port to it. */
 	__u32 l4_sum[GEN_KIND_MAX];
+	/* Written into every frame, because a live frame's page comes back
+	 * from the stack as the stack left it: a kernel router rewrites the
+	 * Ethernet header and decrements the TTL in place, and the next frame
+	 * built on that page would go out to the wrong MAC. */
+	__u8 eth_dst[6], eth_src[6];
 };
 
 #endif /* GEN_ABI_H */

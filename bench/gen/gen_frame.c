@@ -87,7 +87,7 @@ static void gen_build_ip4(const struct gen_opts *o, uint8_t proto, unsigned int 
 	ip->ihl = 5;
 	ip->tot_len = htons((uint16_t)len);
 	ip->frag_off = htons(0x4000);	/* DF */
-	ip->ttl = 64;
+	ip->ttl = GEN_HOP_LIMIT;
 	ip->protocol = proto;
 	gen_put_addr((uint8_t *)&ip->saddr, &o->src, 4);
 	gen_put_addr((uint8_t *)&ip->daddr, &o->dst, 4);
@@ -101,7 +101,7 @@ static void gen_build_ip6(const struct gen_opts *o, uint8_t proto, unsigned int 
 	ip6->version = 6;
 	ip6->payload_len = htons((uint16_t)(len - sizeof(*ip6)));
 	ip6->nexthdr = proto;
-	ip6->hop_limit = 64;
+	ip6->hop_limit = GEN_HOP_LIMIT;
 	gen_put_addr(ip6->saddr.s6_addr, &o->src, 6);
 	gen_put_addr(ip6->daddr.s6_addr, &o->dst, 6);
 }

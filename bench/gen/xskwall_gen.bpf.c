@@ -5,8 +5,10 @@
  * pre-build the frames of the AF_XDP mode. For every frame it rewrites the
  * source and destination addresses, the UDP/TCP source port, the IPv4
  * header checksum (from scratch) and the L4 checksum (from the constant
- * part the loader precomputed). Pages are recycled in live mode, so every
- * field is written in full, never relative to its previous value.
+ * part the loader precomputed), and restores the Ethernet addresses and
+ * the TTL or hop limit. Pages are recycled in live mode, also after the
+ * kernel stack forwarded the frame and rewrote it in place, so every field
+ * is written in full, never relative to its previous value.
  * Frames that are not ours (unknown ethertype or protocol) are dropped;
  * the loader relies on that to probe for live-frames support silently.
  */
@@ -121,6 +123,7 @@ static __always_inline int gen_ip4(struct iphdr *ip, void *end, const struct gen
 		return XDP_DROP;
 	ip->saddr = bpf_htonl((__u32)(gen_cfg.src_lo + p->src));
 	ip->daddr = bpf_htonl((__u32)(gen_cfg.dst_lo + p->dst));
+	ip->ttl = GEN_HOP_LIMIT;
 	ip->check = 0;
 	ip->check = gen_ip4_csum(ip);
 	sum = gen_sum32(ip->saddr) + gen_sum32(ip->daddr);
@@ -144,9 +147,19 @@ static __always_inline int gen_ip6(struct ipv6hdr *ip6, void *end, const struct 
 
 	if ((void *)(ip6 + 1) > end)
 		return XDP_DROP;
+	ip6->hop_limit = GEN_HOP_LIMIT;
 	sum = gen_ip6_addr(ip6->saddr.in6_u.u6_addr32, gen_cfg.src_hi, gen_cfg.src_lo, p->src);
 	sum += gen_ip6_addr(ip6->daddr.in6_u.u6_addr32, gen_cfg.dst_hi, gen_cfg.dst_lo, p->dst);
 	return gen_l4(ip6 + 1, end, ip6->nexthdr, sum, p->sport);
+}
+
+/* Byte by byte through the volatile rodata: a plain memcpy would let the
+ * compiler fold in the initial (zero) value the loader replaces. */
+static __always_inline void gen_put_mac(__u8 *to, const volatile __u8 *from)
+{
+#pragma unroll
+	for (int i = 0; i < ETH_ALEN; i++)
+		to[i] = from[i];
 }
 
 SEC("xdp")
@@ -161,6 +174,8 @@ int xskwall_gen(struct xdp_md *ctx)
 		return XDP_DROP;
 	if (eth->h_proto != bpf_htons(ETH_P_IP) && eth->h_proto != bpf_htons(ETH_P_IPV6))
 		return XDP_DROP;
+	gen_put_mac(eth->h_dest, gen_cfg.eth_dst);
+	gen_put_mac(eth->h_source, gen_cfg.eth_src);
 	gen_pick(&p);
 	if (eth->h_proto == bpf_htons(ETH_P_IP))
 		return gen_ip4((void *)(eth + 1), end, &p);
