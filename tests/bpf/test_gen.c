@@ -21,22 +21,16 @@
 #include <bpf/libbpf.h>
 #include "gen_abi.h"
 #include "xskwall_gen.skel.h"
+#include "check.h"
 
-#define SKIP 77
 #define FRAME_LEN 80
 
-static int failures;
-
-#define CHECK(cond, ...)                                   \
-	do {                                               \
-		if (cond) {                                \
-			printf("ok - " __VA_ARGS__);       \
-		} else {                                   \
-			printf("FAIL - " __VA_ARGS__);     \
-			failures++;                        \
-		}                                          \
-		printf("\n");                              \
-	} while (0)
+/* A frame starts 2 bytes into a 4-byte aligned buffer, so that the IP
+ * header after the 14-byte Ethernet header is aligned as its struct needs. */
+struct frame_buf {
+	__u8 pad[2];
+	__u8 f[FRAME_LEN];
+} __attribute__((aligned(4)));
 
 static const __u8 fw_mac[ETH_ALEN] = { 0x02, 0x58, 0x57, 0x00, 0x00, 0x10 };
 static const __u8 gen_mac[ETH_ALEN] = { 0x02, 0x58, 0x57, 0x00, 0x00, 0x01 };
@@ -106,13 +100,13 @@ static int header_sum_ok(const struct iphdr *ip)
 static void check_family(struct xskwall_gen_bpf *skel, int v6)
 {
 	const char *fam = v6 ? "IPv6" : "IPv4";
-	__u8 in[FRAME_LEN], out[FRAME_LEN];
-	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = in, .data_size_in = sizeof(in),
-		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
-	const struct ethhdr *eth = (const struct ethhdr *)out;
+	struct frame_buf in, out;
+	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = in.f, .data_size_in = FRAME_LEN,
+		    .data_out = out.f, .data_size_out = FRAME_LEN, .repeat = 1);
+	const struct ethhdr *eth = (const struct ethhdr *)out.f;
 	int err;
 
-	forwarded_frame(in, v6);
+	forwarded_frame(in.f, v6);
 	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xskwall_gen), &run);
 	CHECK(!err && run.retval == XDP_TX, "%s: program runs and sends (retval %u)", fam, run.retval);
 	CHECK(!memcmp(eth->h_dest, fw_mac, ETH_ALEN), "%s: destination MAC restored to fw's", fam);
@@ -147,6 +141,5 @@ int main(void)
 	check_family(skel, 0);
 	check_family(skel, 1);
 	xskwall_gen_bpf__destroy(skel);
-	printf("%s\n", failures ? "FAILED" : "all passed");
-	return failures ? 1 : 0;
+	return check_summary();
 }

@@ -17,21 +17,7 @@
 #include <sys/mman.h>
 #include "fw/abi.h"
 #include "xskwall_redirect.skel.h"
-
-#define SKIP 77
-
-static int failures;
-
-#define CHECK(cond, ...)                                   \
-	do {                                               \
-		if (cond) {                                \
-			printf("ok - " __VA_ARGS__);       \
-		} else {                                   \
-			printf("FAIL - " __VA_ARGS__);     \
-			failures++;                        \
-		}                                          \
-		printf("\n");                              \
-	} while (0)
+#include "check.h"
 
 static int run_prog(struct xskwall_redirect_bpf *skel, int ifindex, __u32 queue, __u32 *retval)
 {
@@ -126,6 +112,5 @@ int main(void)
 	check_miss(FW_MISS_DROP, "drop");
 	check_miss(FW_MISS_PASS, "pass");
 	check_redirect();
-	printf("%s\n", failures ? "FAILED" : "all passed");
-	return failures ? 1 : 0;
+	return check_summary();
 }
