@@ -109,6 +109,7 @@ static int udp_send(const char *src, const char *dst, const char *port, long cou
 
 static int udp_recv(const char *bind_addr, const char *port, long seconds)
 {
+	int rcvbuf = 8 << 20;
 	struct sockaddr_storage me;
 	struct timespec t0;
 	char buf[2048];
@@ -123,6 +124,10 @@ static int udp_recv(const char *bind_addr, const char *port, long seconds)
 		perror("xskwall-probe: udp-recv");
 		return 1;
 	}
+	/* room for every datagram of a test even if this process is not
+	 * scheduled for a while (root may exceed rmem_max; else best effort) */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	probe_listening(&t0);
 	for (long left; (left = seconds * 1000 - probe_ms_since(&t0)) > 0;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
