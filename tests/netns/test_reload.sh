@@ -49,9 +49,7 @@ check "a port change is refused" grep -q "needs a restart; keeping the 2 rules i
 check "after the refused change: UDP still dropped (rules B)" [ "$(udp)" = 0 ]
 
 # Reload every 0.1 s while 1000 paced datagrams cross: none may be lost.
-cp "$WORK/a.conf" "$conf"
-kill -HUP "$FW_PID"
-sleep 0.3
+check "SIGHUP back to rules A is answered" reload "$WORK/a.conf"
 port=$((20000 + RANDOM % 20000))
 ip netns exec "$NS_SINK" "$PROBE" udp-recv "$SINK_IP4" "$port" 4 >"$WORK/stream" &
 rpid=$!
