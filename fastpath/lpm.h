@@ -109,32 +109,25 @@ static inline fp_u128 fp_lpm_mask6(fp_u128 a, unsigned len)
 	return a & ~(fp_u128)0 << (128 - len);
 }
 
-/* Largest j in [lo, hi] with key[j] <= a, given key[lo] <= a. */
-static inline uint32_t fp_lpm_search4(const uint32_t *key, uint32_t lo,
-				      uint32_t hi, uint32_t a)
-{
-	uint32_t n = hi - lo + 1, half;
-
-	while (n > 1) {
-		half = n / 2;
-		lo = key[lo + half] <= a ? lo + half : lo;
-		n -= half;
+/* fp_lpm_search4/6: the largest j in [lo, hi] with key[j] <= a, given
+ * key[lo] <= a. One branch-free binary search, for both key widths. */
+#define FP_LPM_DEFINE_SEARCH(name, key_t)                                      \
+	static inline uint32_t name(const key_t *key, uint32_t lo, uint32_t hi, \
+				    key_t a)                                    \
+	{                                                                       \
+		uint32_t n = hi - lo + 1, half;                                 \
+                                                                                \
+		while (n > 1) {                                                 \
+			half = n / 2;                                           \
+			lo = key[lo + half] <= a ? lo + half : lo;              \
+			n -= half;                                              \
+		}                                                               \
+		return lo;                                                      \
 	}
-	return lo;
-}
 
-static inline uint32_t fp_lpm_search6(const fp_u128 *key, uint32_t lo,
-				      uint32_t hi, fp_u128 a)
-{
-	uint32_t n = hi - lo + 1, half;
-
-	while (n > 1) {
-		half = n / 2;
-		lo = key[lo + half] <= a ? lo + half : lo;
-		n -= half;
-	}
-	return lo;
-}
+FP_LPM_DEFINE_SEARCH(fp_lpm_search4, uint32_t)
+FP_LPM_DEFINE_SEARCH(fp_lpm_search6, fp_u128)
+#undef FP_LPM_DEFINE_SEARCH
 
 /* Lowest rule index whose prefix covers a, or FP_LPM_NONE. */
 static inline uint32_t fp_lpm_lookup4(const struct fp_lpm_set *set,
