@@ -9,6 +9,7 @@ BENCH_BIN=$BUILD_DIR/bench
 GEN_BIN=$BENCH_BIN/xskwall-gen
 SINK_BIN=$BENCH_BIN/xskwall-sink
 CEILING_BIN=$BENCH_BIN/xskwall-ceiling
+BARE_BIN=$BENCH_BIN/xskwall-afxdp-bare
 # Where things run: generator threads on GEN_CPUS, firewall on FW_CPUS
 # (comma lists; bench/scaling.sh sets them for several queues).
 GEN_THREADS=${GEN_THREADS:-1}
@@ -29,9 +30,11 @@ bench_cleanup() {
 }
 
 # The lab, plus what kernel forwarding needs: addresses on fw's ports, a
-# route to the sink's second subnet, a static neighbour, forwarding on,
+# route to the sink's second subnet, a static neighbour, forwarding on, and
 # GRO on out0 (so its veth accepts XDP_TX frames from the generator when no
-# XDP program is attached there) and RPS moving fw's stack work to FW_CPU.
+# XDP program is attached there). No RPS: the kernel's receive work stays
+# where the kernel puts it, for nftables and xskwall alike (an RPS mask that
+# moved it onto the firewall's CPU slowed nftables two to three times).
 bench_lab_up() {
 	"$LAB" up -p "$PREFIX" -q "$QUEUES"
 	lab_attach "$PREFIX"
@@ -43,9 +46,6 @@ bench_lab_up() {
 	ns_sysctl "$NS_FW" net/ipv4/ip_forward=1 net/ipv4/conf/all/rp_filter=0 \
 		net/ipv4/conf/default/rp_filter=0 "net/ipv4/conf/$FW_OUT/rp_filter=0"
 	in_fw ethtool -K "$FW_OUT" gro on >/dev/null 2>&1 || echo "bench: cannot turn GRO on (no ethtool?): kernel scenarios need it" >&2
-	local mask=0 c
-	for c in ${FW_CPUS//,/ }; do mask=$((mask | 1 << c)); done
-	in_fw sh -c "for q in /sys/class/net/$FW_OUT/queues/rx-*; do printf '%x' $mask > \$q/rps_cpus; done"
 }
 
 # cpu_busy: "cpuN:jiffies ..." busy time per CPU (user nice system irq softirq steal)
@@ -62,6 +62,19 @@ drops_xskwall() {
 		t == 1 && $1 == "all" { d += $(c["drop_rule"]) + $(c["drop_policy"]); o += $(c["tx_full"]) }
 		t == 2 && $1 ~ /^[0-9]+$/ { ko += $(k["k_rx_dropped"]) + $(k["k_rx_full"]) }
 		END { print d, o + ko }' "$FW_LOG"
+}
+# the bare AF_XDP baselines: rxdrop decides (drops) every frame it receives
+drops_bare() {
+	local last n
+	n=$(grep -c '"t":' "$WORK/bare.jsonl" || true)
+	kill -USR1 "$BARE_PID" 2>/dev/null || true
+	for _ in $(seq 20); do
+		[ "$(grep -c '"t":' "$WORK/bare.jsonl" || true)" -gt "$n" ] && break
+		sleep 0.05
+	done
+	last=$(grep '"t":' "$WORK/bare.jsonl" 2>/dev/null | tail -1)
+	awk -v l="$last" -v mode="$BARE_MODE" 'function v(k,   m) { return match(l, "\"" k "\":[0-9]+") ? substr(l, RSTART + length(k) + 3, RLENGTH - length(k) - 3) + 0 : 0 }
+		BEGIN { print (mode == "rxdrop" ? v("rx") : 0), v("tx_full") + v("k_rx_dropped") + v("k_rx_full") }'
 }
 # backlog drops of the kernel stack (second column of softnet_stat, hex)
 softnet_drops() {
@@ -131,14 +144,49 @@ bench_emit() {
 	line=$(awk -v name="$name" -v mix="$mix" -v rules="$rules" -v w="$WARMUP" -v s="$SECONDS_RUN" \
 		-v d0="$d0" -v d1="$d1" -v genonly="$GEN_ONLY_MPPS" -v gencpus="$GEN_CPUS" \
 		-v fwcpus="$FW_CPUS" -v ncpu="$(nproc)" -v kernel="$(uname -r)" -v queues="$QUEUES" \
+		-v busypoll="${BUSY_POLL:+on}" -v rep="${REP:-1}" \
 		-f bench/bench-stats.awk "$WORK/gen.json" "$WORK/sink.jsonl" "$WORK/samples")
 	echo "$line" | tee -a "$OUT/results.jsonl"
 }
 
+last_fwd_mpps() { tail -1 "$OUT/results.jsonl" | sed -n 's/.*"fwd_mpps_median":\([0-9.]*\).*/\1/p'; }
+
 bench_gen_only() {
 	echo "== gen-only: the generator into an XDP drop on fw's $FW_OUT" >&2
 	bench_measure gen-only forward 0 drops_none "$NS_FW" "$FW_OUT"
-	GEN_ONLY_MPPS=$(tail -1 "$OUT/results.jsonl" | sed -n 's/.*"fwd_mpps_median":\([0-9.]*\).*/\1/p')
+	GEN_ONLY_MPPS=$(last_fwd_mpps)
+}
+
+# bench_calibrate start|end: the generator alone and the XDP redirect
+# ceiling, at the start and again at the end of the run; bench_verdict
+# compares them (REP says which in results.jsonl)
+bench_calibrate() {
+	REP=$1
+	bench_gen_only
+	bench_ceiling
+	echo "$1 $GEN_ONLY_MPPS $(last_fwd_mpps)" >>"$OUT/calibration.txt"
+}
+
+# A run is publishable when neither calibration moved more than
+# CALIB_TOLERANCE (a fraction) between start and end, and both reach at
+# least CALIB_FLOOR of this machine's reference (REF_GEN_MPPS,
+# REF_CEILING_MPPS: what the same lab gives on this VM in a normal phase).
+bench_verdict() {
+	awk -v tol="${CALIB_TOLERANCE:-0.15}" -v floor="${CALIB_FLOOR:-0.5}" \
+		-v rg="${REF_GEN_MPPS:-17}" -v rc="${REF_CEILING_MPPS:-11}" '
+		{ g[$1] = $2; c[$1] = $3 }
+		function drift(a, b) { return a > 0 ? (b > a ? b - a : a - b) / a : 1 }
+		END {
+			why = ""
+			if (drift(g["start"], g["end"]) > tol) why = why sprintf("generator moved %.2f -> %.2f Mpps; ", g["start"], g["end"])
+			if (drift(c["start"], c["end"]) > tol) why = why sprintf("ceiling moved %.2f -> %.2f Mpps; ", c["start"], c["end"])
+			if (g["start"] < floor * rg) why = why sprintf("generator %.2f Mpps is below %.0f%% of this machine'"'"'s %.1f; ", g["start"], floor * 100, rg)
+			if (c["start"] < floor * rc) why = why sprintf("ceiling %.2f Mpps is below %.0f%% of this machine'"'"'s %.1f; ", c["start"], floor * 100, rc)
+			printf "{\"gen_only_start\":%.3f,\"gen_only_end\":%.3f,\"ceiling_start\":%.3f,\"ceiling_end\":%.3f,", g["start"], g["end"], c["start"], c["end"]
+			printf "\"tolerance\":%s,\"floor\":%s,\"ref_gen_mpps\":%s,\"ref_ceiling_mpps\":%s,", tol, floor, rg, rc
+			printf "\"publishable\":%s,\"why_not\":\"%s\"}\n", why == "" ? "true" : "false", why
+		}' "$OUT/calibration.txt" >"$OUT/calibration.json"
+	cat "$OUT/calibration.json" >&2
 }
 
 bench_ceiling() {
@@ -188,10 +236,40 @@ bench_nft() {
 	in_fw nft delete table "$NFT_FAMILY" xwb
 }
 
+bp_label() { [ -n "${BUSY_POLL:-}" ] && echo on || echo off; }
+
+# busy_poll_knobs DEFER TIMEOUT_NS: the device settings preferred busy
+# polling needs on fw's ports (README, busy-poll); 0 0 restores the defaults
+busy_poll_knobs() {
+	local dev
+	for dev in "$FW_OUT" "$FW_IN"; do
+		in_fw sh -c "echo $1 >/sys/class/net/$dev/napi_defer_hard_irqs && echo $2 >/sys/class/net/$dev/gro_flush_timeout"
+	done
+}
+
+# bench_bare rxdrop|fwd MIX: the bare AF_XDP baseline, on the same queue,
+# rings, CPU and busy-poll setting as xskwall
+bench_bare() {
+	BARE_MODE=$1
+	echo "== afxdp-bare-$1 (busy-poll $(bp_label))" >&2
+	# not through a shell function: $! must be the tool itself (ip execs it)
+	ip netns exec "$NS_FW" "$BARE_BIN" --mode "$1" --outside "$FW_OUT" --inside "$FW_IN" --cpu "${FW_CPUS%%,*}" \
+		--seconds $((WARMUP + SECONDS_RUN + 6)) ${BUSY_POLL:+--busy-poll} >"$WORK/bare.jsonl" &
+	BARE_PID=$!
+	for _ in $(seq 50); do
+		grep -q '"t":' "$WORK/bare.jsonl" && break
+		sleep 0.1
+	done
+	bench_measure "afxdp-bare-$1" "$2" 0 drops_bare
+	kill -TERM "$BARE_PID" 2>/dev/null || true
+	wait "$BARE_PID" || true
+}
+
 bench_xskwall_start() {
 	local conf=$WORK/xskwall.conf
 	{
 		printf 'port outside %s\nport inside %s\ncpus %s\n' "$FW_OUT" "$FW_IN" "$FW_CPUS"
+		[ -n "${BUSY_POLL:-}" ] && echo "busy-poll on"
 		cat "$WORK/rules.xw"
 	} >"$conf"
 	fw_start "$conf" "$WORK/fw.log"
@@ -199,7 +277,7 @@ bench_xskwall_start() {
 
 bench_xskwall() {
 	local mix=$1 n=$2
-	echo "== xskwall ($mix-heavy, $n rules)" >&2
+	echo "== xskwall ($mix-heavy, $n rules, busy-poll $(bp_label))" >&2
 	bench_xskwall_start
 	bench_measure xskwall "$mix" "$n" drops_xskwall
 	fw_stop
@@ -227,6 +305,7 @@ bench_classify() {
 }
 
 bench_report() {
+	bench_verdict
 	awk -f bench/bench-csv.awk "$OUT/results.jsonl" >"$OUT/results.csv"
 	if command -v gnuplot >/dev/null; then
 		bash bench/plot.sh "$OUT" || echo "plots failed" >&2

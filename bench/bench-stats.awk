@@ -81,5 +81,6 @@ END {
 	printf "\"unexplained_loss\":%d,\"loss_pct\":%.2f,", unexplained, (sent > 0 ? 100 * (sent - sinktotal) / sent : 0)
 	printf "\"cpu_ns_per_pkt_all\":%.1f,\"cpu_ns_per_pkt_fw_cpus\":%.1f,", (pk > 0 ? ball * 1e7 / pk : 0), (pk > 0 ? bfw * 1e7 / pk : 0)
 	printf "\"queues\":%d,\"gen_cpus\":\"%s\",\"fw_cpus\":\"%s\",\"cpus\":%d,\"shared_cores\":%s,", queues, gencpus, fwcpus, ncpu, (ncpu <= 2 ? "true" : "false")
+	printf "\"busy_poll\":\"%s\",\"rep\":\"%s\",", (busypoll == "" ? "off" : busypoll), rep
 	printf "\"gen_only_mpps\":%s,\"seconds\":%d,\"warmup\":%d,\"kernel\":\"%s\"}\n", (genonly == "" ? 0 : genonly), s, w, kernel
 }

@@ -44,6 +44,9 @@ enum ctl_once {
 	CTL_ONCE_XDP_MODE,
 	CTL_ONCE_BIND_MODE,
 	CTL_ONCE_CPUS,
+	CTL_ONCE_IDLE_SPIN,
+	CTL_ONCE_BUSY_POLL,
+	CTL_ONCE_BUSY_BUDGET,
 	CTL_ONCE_N,
 };
 
@@ -91,6 +94,7 @@ struct ctl_key {
 	size_t off;                   /* ctl_key_enum: uint8_t field of fw_config */
 	uint8_t verdict;              /* ctl_key_rule: the action */
 	const char *usage;
+	uint32_t lo, hi;              /* ctl_key_uint: accepted range */
 };
 
 /* State of one rule line while its matches are read. */
@@ -229,6 +233,25 @@ static int ctl_key_enum(struct ctl_parse *p, const struct ctl_key *k,
 		return ctl_err(p, t->col, "'%s' is not a valid %s (expected %s)",
 			       t->s, k->name, ctl_names_join(k->names, exp, sizeof(exp)));
 	*((uint8_t *)p->cfg + k->off) = n->value;
+	return 0;
+}
+
+/* A number in [k->lo, k->hi] into the uint32_t field at k->off. */
+static int ctl_key_uint(struct ctl_parse *p, const struct ctl_key *k,
+			struct ctl_line *l)
+{
+	const struct ctl_tok *t = &l->tok[1];
+	uint32_t v;
+	int err;
+
+	err = ctl_num(t->s, strlen(t->s), &v);
+	if (err == -EINVAL)
+		return ctl_err(p, t->col, "'%s' is not a number (%s takes %u-%u)",
+			       t->s, k->name, k->lo, k->hi);
+	if (err || v < k->lo || v > k->hi)
+		return ctl_err(p, t->col, "'%s' is out of range for %s (%u-%u)",
+			       t->s, k->name, k->lo, k->hi);
+	memcpy((char *)p->cfg + k->off, &v, sizeof(v));
 	return 0;
 }
 
@@ -911,6 +934,9 @@ static const struct ctl_name ctl_xdp_modes[] = {
 	{ "auto", CTL_XDP_AUTO }, { "native", CTL_XDP_NATIVE },
 	{ "generic", CTL_XDP_GENERIC }, { NULL, 0 },
 };
+static const struct ctl_name ctl_on_off[] = {
+	{ "off", 0 }, { "on", 1 }, { NULL, 0 },
+};
 static const struct ctl_name ctl_bind_modes[] = {
 	{ "auto", CTL_BIND_AUTO }, { "zero-copy", CTL_BIND_ZEROCOPY },
 	{ "copy", CTL_BIND_COPY }, { NULL, 0 },
@@ -918,6 +944,9 @@ static const struct ctl_name ctl_bind_modes[] = {
 
 #define CTL_ENUM(key, slot, names, field, usage) \
 	{ key, 1, 1, ctl_key_enum, slot, names, offsetof(struct fw_config, field), 0, usage }
+
+#define CTL_UINT(key, slot, field, min, max, usage) \
+	{ key, 1, 1, ctl_key_uint, slot, NULL, offsetof(struct fw_config, field), 0, usage, min, max }
 
 static const struct ctl_key ctl_keys[] = {
 	{ "drop", 0, CTL_MAX_TOKENS, ctl_key_rule, CTL_ONCE_NONE, NULL, 0, FP_DROP,
@@ -941,6 +970,11 @@ static const struct ctl_key ctl_keys[] = {
 	CTL_ENUM("bind-mode", CTL_ONCE_BIND_MODE, ctl_bind_modes, bind_mode,
 		 "bind-mode auto|zero-copy|copy"),
 	{ "cpus", 1, 1, ctl_key_cpus, CTL_ONCE_CPUS, NULL, 0, 0, "cpus N|N-M[,N-M...]" },
+	CTL_UINT("idle-spin-us", CTL_ONCE_IDLE_SPIN, idle_spin_us, 0, CTL_MAX_IDLE_SPIN_US,
+		 "idle-spin-us 0-1000000"),
+	CTL_ENUM("busy-poll", CTL_ONCE_BUSY_POLL, ctl_on_off, busy_poll, "busy-poll off|on"),
+	CTL_UINT("busy-poll-budget", CTL_ONCE_BUSY_BUDGET, busy_poll_budget, 1,
+		 CTL_MAX_BUSY_POLL_BUDGET, "busy-poll-budget 1-1024"),
 	{ "include", 1, 1, ctl_key_include, CTL_ONCE_NONE, NULL, 0, 0,
 	  "include PATH-OR-GLOB" },
 	{ NULL, 0, 0, NULL, CTL_ONCE_NONE, NULL, 0, 0, NULL },
@@ -1057,6 +1091,8 @@ void ctl_config_init(struct fw_config *cfg)
 	cfg->on_miss = FP_DROP;
 	cfg->xdp_mode = CTL_XDP_AUTO;
 	cfg->bind_mode = CTL_BIND_AUTO;
+	cfg->idle_spin_us = CTL_DEFAULT_IDLE_SPIN_US;
+	cfg->busy_poll_budget = CTL_DEFAULT_BUSY_POLL_BUDGET;
 }
 
 void ctl_config_fini(struct fw_config *cfg)
@@ -1160,6 +1196,8 @@ int ctl_config_same_ports(const struct fw_config *a, const struct fw_config *b)
 	       (a->queues_all || a->queue_mask == b->queue_mask) &&
 	       a->on_miss == b->on_miss && a->xdp_mode == b->xdp_mode &&
 	       a->bind_mode == b->bind_mode && a->ncpus == b->ncpus &&
+	       a->idle_spin_us == b->idle_spin_us && a->busy_poll == b->busy_poll &&
+	       a->busy_poll_budget == b->busy_poll_budget &&
 	       !memcmp(a->cpus, b->cpus, a->ncpus * sizeof(a->cpus[0]));
 }
 

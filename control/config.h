@@ -17,6 +17,10 @@
 #define CTL_MAX_CPUS 1024
 #define CTL_MAX_INCLUDE_DEPTH 8
 #define CTL_ERR_LEN 512
+#define CTL_MAX_IDLE_SPIN_US 1000000
+#define CTL_DEFAULT_IDLE_SPIN_US 200
+#define CTL_MAX_BUSY_POLL_BUDGET 1024
+#define CTL_DEFAULT_BUSY_POLL_BUDGET 64
 
 enum ctl_xdp_mode { CTL_XDP_AUTO = 0, CTL_XDP_NATIVE, CTL_XDP_GENERIC };
 enum ctl_bind_mode { CTL_BIND_AUTO = 0, CTL_BIND_ZEROCOPY, CTL_BIND_COPY };
@@ -31,6 +35,9 @@ struct fw_config {
 	uint8_t bind_mode;                 /* enum ctl_bind_mode */
 	uint32_t ncpus;                    /* 0: default placement */
 	uint16_t cpus[CTL_MAX_CPUS];       /* `cpus 0,2-3`: worker q -> cpus[q % ncpus] */
+	uint32_t idle_spin_us;             /* worker polls this long before sleeping */
+	uint8_t busy_poll;                 /* preferred busy polling on the sockets */
+	uint32_t busy_poll_budget;         /* frames per busy poll */
 	struct fp_rule *rules;             /* heap, in file order */
 	size_t nrules;
 	size_t rules_cap;
@@ -57,7 +64,7 @@ int ctl_config_parse_buf(const char *buf, size_t len, const char *name,
 int ctl_config_validate_ports(const struct fw_config *cfg, char *err, size_t errlen);
 
 /* Nonzero when a and b agree on everything a reload cannot change
- * (ports, queues, on-miss, modes, cpus). */
+ * (ports, queues, on-miss, modes, cpus, idle spin, busy polling). */
 int ctl_config_same_ports(const struct fw_config *a, const struct fw_config *b);
 
 /* Write one rule back in config syntax (for listings); returns snprintf's. */

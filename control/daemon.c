@@ -70,6 +70,8 @@ static void ctl_engine_cfg(const struct fw_config *c, struct fp_engine_cfg *ec)
 	ec->bind_mode = bind_modes[c->bind_mode];
 	ec->ncpus = c->ncpus;
 	ec->cpus = c->cpus;
+	ec->idle_spin_ns = (uint64_t)c->idle_spin_us * 1000;
+	ec->busy_poll_budget = c->busy_poll ? c->busy_poll_budget : 0;
 }
 
 static void ctl_reload(struct ctl_daemon *d)
@@ -83,8 +85,9 @@ static void ctl_reload(struct ctl_daemon *d)
 		return;
 	}
 	if (!ctl_config_same_ports(&d->cfg, &next)) {
-		fw_err("reload failed: ports, queues, on-miss, xdp-mode, bind-mode or cpus changed, "
-		       "which needs a restart; keeping the %zu rules in force", active);
+		fw_err("reload failed: ports, queues, on-miss, xdp-mode, bind-mode, cpus, "
+		       "idle-spin-us or busy-poll changed, which needs a restart; "
+		       "keeping the %zu rules in force", active);
 		fp_ruleset_destroy(rs);
 		ctl_config_fini(&next);
 		return;

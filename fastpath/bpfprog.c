@@ -194,6 +194,8 @@ int fp_bpfprog_attach(struct fp_bpfprog *p, int mode)
 
 void fp_bpfprog_detach(struct fp_bpfprog *p)
 {
+	if (!p)
+		return;
 	if (p->link_fd >= 0)
 		close(p->link_fd);
 	p->link_fd = -1;

@@ -40,7 +40,7 @@ int fp_bpfprog_set_socket(struct fp_bpfprog *p, uint32_t queue, int xsk_fd);
 /* Attach in the requested mode; AUTO tries native, then generic. */
 int fp_bpfprog_attach(struct fp_bpfprog *p, int mode);
 
-/* Close the link: the interface carries no program afterwards. */
+/* Close the link: the interface carries no program afterwards. NULL-safe. */
 void fp_bpfprog_detach(struct fp_bpfprog *p);
 
 const char *fp_xdp_mode_name(int mode);

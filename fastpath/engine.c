@@ -24,6 +24,9 @@
 
 #define FP_DEFAULT_RING 2048
 #define FP_DEFAULT_FRAME 4096
+/* SO_BUSY_POLL: the worker's recvfrom/sendto never block, so any value
+ * turns busy polling on; it bounds how long a blocking call would spin. */
+#define FP_BUSY_POLL_USECS 20
 
 static int fp_count_queues(const char *ifname, const char *kind)
 {
@@ -42,20 +45,20 @@ static int fp_count_queues(const char *ifname, const char *kind)
 	return n;
 }
 
-static int fp_read_numa_node(const char *ifname)
+static long fp_read_long(const char *ifname, const char *file)
 {
 	char path[128];
-	int node = -1;
+	long v = -1;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/sys/class/net/%s/device/numa_node", ifname);
+	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", ifname, file);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
-	if (fscanf(f, "%d", &node) != 1)
-		node = -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
 	fclose(f);
-	return node;
+	return v;
 }
 
 /* Every queue in use must exist as an rx and a tx queue on both ports:
@@ -128,6 +131,7 @@ static void fp_engine_place_workers(struct fp_engine *e)
 		w->rules = &e->rules;
 		w->stats = &e->stats[i];
 		w->cpu = n ? cpus[i % n] : -1;
+		w->idle_spin_ns = e->cfg.idle_spin_ns;
 	}
 }
 
@@ -140,6 +144,8 @@ static int fp_engine_open_queue(struct fp_engine *e, uint32_t i)
 		.frame_size = e->cfg.frame_size,
 		.bind_mode = e->cfg.bind_mode,
 		.numa_node = e->numa_node,
+		.busy_poll_usecs = e->cfg.busy_poll_budget ? FP_BUSY_POLL_USECS : 0,
+		.busy_poll_budget = e->cfg.busy_poll_budget,
 	};
 	int err;
 
@@ -164,6 +170,32 @@ static int fp_engine_open_queue(struct fp_engine *e, uint32_t i)
 		e->qp[i]->umem->nframes, e->qp[i]->umem->frame_size,
 		e->qp[i]->umem->huge ? "huge" : "normal", e->qp[i]->umem->numa_node);
 	return 0;
+}
+
+/* Busy polling keeps the receive work on the worker's CPU only while the
+ * device defers its interrupts (napi_defer_hard_irqs) and a timer
+ * (gro_flush_timeout) takes over when the worker sleeps; without them the
+ * device's own softirq keeps doing the work and busy polling only adds
+ * syscalls. Say which port lacks them. */
+static void fp_engine_report_busy_poll(const struct fp_engine *e)
+{
+	if (!e->cfg.busy_poll_budget) {
+		fw_info("busy-poll off: workers spin %llu us before sleeping",
+			(unsigned long long)(e->cfg.idle_spin_ns / 1000));
+		return;
+	}
+	for (int p = 0; p < FP_NPORTS; p++) {
+		const char *ifn = e->cfg.ifname[p];
+		long defer = fp_read_long(ifn, "napi_defer_hard_irqs");
+		long flush = fp_read_long(ifn, "gro_flush_timeout");
+
+		fw_info("%s: busy-poll on (budget %u), napi_defer_hard_irqs %ld, gro_flush_timeout %ld ns",
+			ifn, e->cfg.busy_poll_budget, defer, flush);
+		if (defer <= 0 || flush <= 0)
+			fw_warn("%s: busy-poll needs /sys/class/net/%s/napi_defer_hard_irqs and "
+				"gro_flush_timeout above 0 (e.g. 2 and 200000) to keep the receive "
+				"work on the worker's CPU", ifn, ifn);
+	}
 }
 
 static int fp_engine_alloc(struct fp_engine *e)
@@ -192,7 +224,7 @@ int fp_engine_create(const struct fp_engine_cfg *cfg, struct fp_ruleset *rules,
 	e->rules = rules;
 	e->cfg.ring_size = cfg->ring_size ? cfg->ring_size : FP_DEFAULT_RING;
 	e->cfg.frame_size = cfg->frame_size ? cfg->frame_size : FP_DEFAULT_FRAME;
-	e->numa_node = fp_read_numa_node(cfg->ifname[FP_PORT_OUTSIDE]);
+	e->numa_node = (int)fp_read_long(cfg->ifname[FP_PORT_OUTSIDE], "device/numa_node");
 	err = fp_engine_pick_queues(e);
 	if (!err)
 		err = fp_engine_alloc(e);
@@ -205,6 +237,7 @@ int fp_engine_create(const struct fp_engine_cfg *cfg, struct fp_ruleset *rules,
 		return err;
 	}
 	fp_engine_place_workers(e);
+	fp_engine_report_busy_poll(e);
 	*out = e;
 	return 0;
 }

@@ -26,6 +26,8 @@ struct fp_engine_cfg {
 	const uint16_t *cpus; /* worker i -> cpus[i % ncpus] */
 	uint32_t ring_size;   /* 0: default */
 	uint32_t frame_size;  /* 0: default */
+	uint64_t idle_spin_ns;     /* worker polls this long before sleeping */
+	uint32_t busy_poll_budget; /* 0: no busy polling */
 };
 
 struct fp_worker;

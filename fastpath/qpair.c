@@ -7,6 +7,7 @@
  * so a bind-mode fallback or an EBUSY retry rebuilds the whole pair. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <sys/socket.h>
 #include "fw/log.h"
@@ -50,6 +51,34 @@ static int fp_qpair_open_socket(struct fp_qpair *qp, const struct fp_qpair_cfg *
 	return 0;
 }
 
+/* Preferred busy polling (kernel >= 5.11): the worker's recvfrom/sendto
+ * run the device's NAPI poll on the worker's CPU, and while it keeps
+ * polling, the device's interrupt (for veth: the sender's softirq) stays
+ * off when napi_defer_hard_irqs and gro_flush_timeout are set. */
+static int fp_qpair_busy_poll(const struct fp_xsk *x, const struct fp_qpair_cfg *cfg)
+{
+	const struct {
+		int opt, val;
+		const char *name;
+	} opts[] = {
+		{ SO_PREFER_BUSY_POLL, 1, "SO_PREFER_BUSY_POLL" },
+		{ SO_BUSY_POLL, (int)cfg->busy_poll_usecs, "SO_BUSY_POLL" },
+		{ SO_BUSY_POLL_BUDGET, (int)cfg->busy_poll_budget, "SO_BUSY_POLL_BUDGET" },
+	};
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		int err;
+
+		if (!setsockopt(x->fd, SOL_SOCKET, opts[i].opt, &opts[i].val, sizeof(opts[i].val)))
+			continue;
+		err = errno;
+		fw_err("queue %u: busy-poll: the kernel refused %s=%d: %s", cfg->queue,
+		       opts[i].name, opts[i].val, strerror(err));
+		return -err;
+	}
+	return 0;
+}
+
 static int fp_qpair_try(const struct fp_qpair_cfg *cfg, uint16_t copy_flag,
 			struct fp_qpair **out)
 {
@@ -72,6 +101,9 @@ static int fp_qpair_try(const struct fp_qpair_cfg *cfg, uint16_t copy_flag,
 			     &qp->port[FP_PORT_OUTSIDE].comp, &qp->umem);
 	for (int p = 0; !err && p < FP_NPORTS; p++)
 		err = fp_qpair_open_socket(qp, cfg, p, copy_flag);
+	for (int p = 0; !err && cfg->busy_poll_usecs && p < FP_NPORTS; p++)
+		err = fp_qpair_busy_poll(&qp->port[p], cfg);
+	qp->busy_poll = !err && cfg->busy_poll_usecs;
 	if (err) {
 		fp_qpair_destroy(qp);
 		return err;

@@ -26,6 +26,8 @@ struct fp_qpair_cfg {
 	uint32_t frame_size;
 	int bind_mode;       /* enum fp_bind_mode */
 	int numa_node;
+	uint32_t busy_poll_usecs;  /* 0: no busy polling; else SO_BUSY_POLL */
+	uint32_t busy_poll_budget; /* SO_BUSY_POLL_BUDGET (frames per poll) */
 };
 
 struct fp_xsk {
@@ -39,7 +41,8 @@ struct fp_xsk {
 
 struct fp_qpair {
 	uint32_t queue;
-	int zerocopy; /* the bind mode obtained */
+	int zerocopy;  /* the bind mode obtained */
+	int busy_poll; /* preferred busy polling set on both sockets */
 	struct fp_umem *umem;
 	struct fp_xsk port[FP_NPORTS];
 };
@@ -51,6 +54,10 @@ static inline uint32_t fp_qpair_nframes(uint32_t ring_size)
 	return 2 * FP_NPORTS * 2 * ring_size;
 }
 
+/* Bind both sockets (zero-copy, copy, or zero-copy then copy for
+ * FP_BIND_AUTO) and, when cfg->busy_poll_usecs is set, turn on preferred
+ * busy polling on each: a kernel without it makes this fail with the
+ * setsockopt's error. */
 int fp_qpair_create(const struct fp_qpair_cfg *cfg, struct fp_qpair **out);
 
 /* NULL-safe, safe on a half-built pair: sockets (inside, then the UMEM

@@ -2,76 +2,28 @@
  *
  * Nothing here allocates, locks or logs. Syscalls happen per batch, never
  * per packet: a TX kick when the ring asks for a wakeup (always, in copy
- * mode), a fill-ring wakeup when the kernel asks, and poll() when both
- * ports are idle. Every frame is always in exactly one place: a kernel
+ * mode), an RX wakeup when a ring is empty and the kernel asks for one (or
+ * busy polling is on), and poll() once both ports have been quiet for the
+ * idle spin. Every frame is always in exactly one place: a kernel
  * ring, the local batch, or the UMEM's free stack. */
-#include <errno.h>
 #include <poll.h>
 #include <sched.h>
-#include <sys/socket.h>
+#include <time.h>
 #include <urcu/urcu-qsbr.h>
 #include "classify.h"
 #include "parse.h"
+#include "xskring.h"
 #include "worker.h"
 
 #define FP_TX_RETRIES 4   /* full TX ring: drain and kick this often, then drop */
-#define FP_KICK_MAX 16    /* sendto calls per kick (each sends <= ~32 in copy mode) */
 #define FP_IDLE_POLL_MS 100
 #define FP_PREFETCH_AHEAD 8 /* frames whose headers are fetched ahead of the parser */
-
-static void fp_worker_complete(struct fp_worker *w, struct fp_xsk *x)
-{
-	uint32_t idx, n;
-
-	n = xsk_ring_cons__peek(&x->comp, x->comp.size, &idx);
-	if (!n)
-		return;
-	for (uint32_t i = 0; i < n; i++)
-		fp_umem_put(w->qp->umem, *xsk_ring_cons__comp_addr(&x->comp, idx + i));
-	xsk_ring_cons__release(&x->comp, n);
-}
-
-/* Copy mode sends at most ~32 frames per sendto and says EAGAIN while more
- * wait (or while the completion ring is full): drain and kick again, a
- * bounded number of times. */
-static void fp_worker_kick_tx(struct fp_worker *w, struct fp_xsk *x)
-{
-	for (int i = 0; i < FP_KICK_MAX && xsk_ring_prod__needs_wakeup(&x->tx); i++) {
-		if (sendto(x->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
-			break;
-		if (errno != EAGAIN && errno != EBUSY && errno != ENOBUFS)
-			break;
-		fp_worker_complete(w, x);
-	}
-}
-
-static uint32_t fp_worker_tx_some(struct fp_xsk *out, const struct xdp_desc *d, uint32_t n)
-{
-	uint32_t room = xsk_prod_nb_free(&out->tx, n), idx;
-
-	if (room > n)
-		room = n;
-	if (!room || !xsk_ring_prod__reserve(&out->tx, room, &idx))
-		return 0;
-	for (uint32_t i = 0; i < room; i++)
-		*xsk_ring_prod__tx_desc(&out->tx, idx + i) = d[i];
-	xsk_ring_prod__submit(&out->tx, room);
-	return room;
-}
 
 static void fp_worker_transmit(struct fp_worker *w, struct fp_xsk *out,
 			       const struct xdp_desc *d, uint32_t n, struct fp_dir_stats *st)
 {
-	uint32_t sent = 0;
+	uint32_t sent = fp_xsk_transmit(w->qp->umem, out, d, n, FP_TX_RETRIES, w->qp->busy_poll);
 
-	for (int tries = 0; sent < n && tries <= FP_TX_RETRIES; tries++) {
-		if (tries)
-			fp_worker_complete(w, out);
-		sent += fp_worker_tx_some(out, d + sent, n - sent);
-		fp_worker_kick_tx(w, out);
-	}
-	for (uint32_t i = sent; i < n; i++)
-		fp_umem_put(w->qp->umem, d[i].addr);
 	fp_ctr_add(&st->c[FP_CTR_FWD], sent);
 	if (n > sent)
 		fp_ctr_add(&st->c[FP_CTR_TX_FULL], n - sent);
@@ -120,8 +72,10 @@ static uint32_t fp_worker_forward(struct fp_worker *w, const struct fp_ruleset *
 	uint32_t idx, n, npass = 0;
 
 	n = xsk_ring_cons__peek(&rx->rx, FP_BATCH, &idx);
-	if (!n)
+	if (!n) {
+		fp_xsk_wake_rx(rx, w->qp->busy_poll);
 		return 0;
+	}
 	for (uint32_t i = 0; i < FP_PREFETCH_AHEAD; i++)
 		fp_worker_prefetch(w, &rx->rx, idx, i, n);
 	for (uint32_t i = 0; i < n; i++) {
@@ -148,25 +102,8 @@ static uint32_t fp_worker_forward(struct fp_worker *w, const struct fp_ruleset *
 
 static void fp_worker_refill(struct fp_worker *w, int p)
 {
-	struct fp_xsk *x = &w->qp->port[p];
-	struct fp_umem *u = w->qp->umem;
-	uint32_t want = xsk_prod_nb_free(&x->fill, FP_BATCH), idx;
-
-	if (want < FP_BATCH)
-		return;
-	if (want > u->nfree)
-		want = u->nfree;
-	if (!want) {
+	if (fp_xsk_refill(w->qp->umem, &w->qp->port[p], FP_BATCH) < 0)
 		fp_ctr_add(&w->stats->dir[p].c[FP_CTR_FILL_STARVED], 1);
-		return;
-	}
-	if (!xsk_ring_prod__reserve(&x->fill, want, &idx))
-		return;
-	for (uint32_t i = 0; i < want; i++)
-		*xsk_ring_prod__fill_addr(&x->fill, idx + i) = fp_umem_get(u);
-	xsk_ring_prod__submit(&x->fill, want);
-	if (xsk_ring_prod__needs_wakeup(&x->fill))
-		recvfrom(x->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
 }
 
 static uint32_t fp_worker_round(struct fp_worker *w)
@@ -180,7 +117,7 @@ static uint32_t fp_worker_round(struct fp_worker *w)
 		moved += fp_worker_forward(w, rs, p);
 	urcu_qsbr_read_unlock();
 	for (int p = 0; p < FP_NPORTS; p++) {
-		fp_worker_complete(w, &w->qp->port[p]);
+		fp_xsk_complete(w->qp->umem, &w->qp->port[p]);
 		fp_worker_refill(w, p);
 	}
 	return moved;
@@ -197,14 +134,45 @@ static void fp_worker_idle(struct fp_worker *w)
 	urcu_qsbr_thread_online();
 }
 
+static uint64_t fp_now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+/* After a round that moved nothing: keep polling the rings until the
+ * queue has been quiet for idle_spin_ns, then sleep. Under load the gaps
+ * between the kernel's bursts are far shorter than the spin, so the worker
+ * never pays a sleep and a wake-up (the wake-up is charged to the CPU that
+ * delivers the frames); an idle firewall sleeps. *quiet_since is 0 while
+ * frames flow. */
+static int fp_worker_should_sleep(const struct fp_worker *w, uint64_t *quiet_since)
+{
+	uint64_t now;
+
+	if (!w->idle_spin_ns)
+		return 1;
+	now = fp_now_ns();
+	if (!*quiet_since)
+		*quiet_since = now;
+	return now - *quiet_since >= w->idle_spin_ns;
+}
+
 static void *fp_worker_main(void *arg)
 {
 	struct fp_worker *w = arg;
+	uint64_t quiet_since = 0;
 
 	urcu_qsbr_register_thread();
 	while (!atomic_load_explicit(&w->stop, memory_order_relaxed)) {
-		if (!fp_worker_round(w))
+		if (fp_worker_round(w)) {
+			quiet_since = 0;
+		} else if (fp_worker_should_sleep(w, &quiet_since)) {
 			fp_worker_idle(w);
+			quiet_since = 0;
+		}
 		urcu_qsbr_quiescent_state();
 	}
 	urcu_qsbr_unregister_thread();

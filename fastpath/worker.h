@@ -21,6 +21,7 @@ struct fp_worker {
 	struct fp_ruleset **rules;    /* the engine's RCU slot */
 	struct fp_queue_stats *stats; /* this queue's counters */
 	int cpu;                      /* -1: not pinned */
+	uint64_t idle_spin_ns;        /* keep polling this long before sleeping */
 	atomic_int stop;
 	int started;
 	pthread_t thread;

@@ -14,16 +14,31 @@ bash bench/bench.sh --smoke --no-build -o "$out" >"$out/log" 2>&1 || { cat "$out
 fails=0
 check() { if eval "$2"; then echo "ok - $1"; else echo "FAIL: $1"; fails=$((fails + 1)); fi; }
 res=$out/results.jsonl
-get() { grep "\"scenario\":\"$1\",\"mix\":\"$2\",\"rules\":$3," "$res" | sed -n "s/.*\"$4\":\([0-9.-]*\).*/\1/p"; }
+# get SCENARIO MIX RULES FIELD [BUSY_POLL]: the value of the first such line
+get() {
+	grep "\"scenario\":\"$1\",\"mix\":\"$2\",\"rules\":$3," "$res" | grep "\"busy_poll\":\"${5:-off}\"" |
+		head -1 | sed -n "s/.*\"$4\":\([0-9.-]*\).*/\1/p"
+}
 gt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
 
-check "15 scenario lines" '[ "$(wc -l <"$res")" = 15 ]'
+# calibration 2 + bare 2 + (nft + xskwall) x 2 mixes x 3 rule sets + busy-poll
+# (bare 2 + xskwall 2) + reload + calibration 2
+check "23 measurement lines" '[ "$(wc -l <"$res")" = 23 ]'
+check "calibration at start and end, with a verdict" 'grep -q "\"publishable\":" "$out/calibration.json" && [ "$(wc -l <"$out/calibration.txt")" = 2 ]'
+for bp in off on; do
+	check "bare AF_XDP receive-and-drop drops (busy-poll $bp)" 'gt "$(get afxdp-bare-rxdrop drop 0 drop_mpps_median $bp)" 0.01'
+	check "bare AF_XDP forwarder forwards (busy-poll $bp)" 'gt "$(get afxdp-bare-fwd forward 0 fwd_mpps_median $bp)" 0.01'
+	check "xskwall drop-heavy (10 rules) drops (busy-poll $bp)" 'gt "$(get xskwall drop 10 drop_mpps_median $bp)" 0.01'
+	check "xskwall forward-heavy (10 rules) forwards (busy-poll $bp)" 'gt "$(get xskwall forward 10 fwd_mpps_median $bp)" 0.01'
+done
+check "the README table script reads the run" 'awk -f bench/bench-table.awk "$out/calibration.json" "$res" | grep -q "| xskwall | off | drop | 10 |"'
 check "the generator is named" 'grep -q "\"generator\":\"xdp-live-frames\"\|\"generator\":\"af_xdp-tx\"\|\"generator\":\"pktgen\"" "$res"'
 check "generator alone moves packets" 'gt "$(get gen-only forward 0 fwd_mpps_median)" 0.05'
 check "ceiling forwards" 'gt "$(get ceiling forward 0 fwd_mpps_median)" 0.05'
 for n in 0 10 1000; do
 	check "xskwall forward-heavy ($n rules) forwards" 'gt "$(get xskwall forward $n fwd_mpps_median)" 0.01'
+	check "xskwall forward-heavy ($n rules): every frame accounted for" '[ "$(get xskwall forward $n unexplained_loss)" = 0 ]'
 	check "xskwall forward-heavy ($n rules) drops nothing by rule" '[ "$(get xskwall forward $n dropped_by_fw)" = 0 ]'
 	check "kernel+nft forward-heavy ($n rules) forwards" 'gt "$(get nft-forward-hook forward $n fwd_mpps_median)" 0.01'
 done
@@ -46,7 +61,7 @@ while read -r line; do
 	le -1 "$l" && le "$l" 100 || sane=0
 done <"$res"
 check "received <= sent, no rate above twice the offered rate, loss within 0..100%" '[ $sane = 1 ]'
-check "CSV has a header and 15 rows" '[ "$(wc -l <"$out/results.csv")" = 16 ]'
+check "CSV has a header and 23 rows" '[ "$(wc -l <"$out/results.csv")" = 24 ]'
 check "classifier microbenchmark wrote lines" '[ "$(wc -l <"$out/classify.jsonl")" -ge 6 ]'
 if command -v gnuplot >/dev/null; then
 	check "plots written" '[ -s "$out/mpps_by_scenario.png" ] && [ -s "$out/mpps_vs_rules.png" ]'

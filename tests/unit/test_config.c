@@ -149,6 +149,24 @@ static void test_demo(void **state)
 	assert_cfg_empty(&c);
 }
 
+static void test_worker_keys(void **state)
+{
+	struct fw_config c;
+	char err[CTL_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(parse("idle-spin-us 0\nbusy-poll on\nbusy-poll-budget 1024\n", &c, err), 0);
+	assert_int_equal(c.idle_spin_us, 0);
+	assert_int_equal(c.busy_poll, 1);
+	assert_int_equal(c.busy_poll_budget, 1024);
+	ctl_config_fini(&c);
+	assert_int_equal(parse("idle-spin-us 1000000\nbusy-poll off\nbusy-poll-budget 1\n", &c, err), 0);
+	assert_int_equal(c.idle_spin_us, 1000000);
+	assert_int_equal(c.busy_poll, 0);
+	assert_int_equal(c.busy_poll_budget, 1);
+	ctl_config_fini(&c);
+}
+
 static void test_defaults(void **state)
 {
 	struct fw_config c;
@@ -168,6 +186,9 @@ static void test_defaults(void **state)
 	assert_int_equal(c.xdp_mode, CTL_XDP_AUTO);
 	assert_int_equal(c.bind_mode, CTL_BIND_AUTO);
 	assert_int_equal(c.ncpus, 0);
+	assert_int_equal(c.idle_spin_us, CTL_DEFAULT_IDLE_SPIN_US);
+	assert_int_equal(c.busy_poll, 0);
+	assert_int_equal(c.busy_poll_budget, CTL_DEFAULT_BUSY_POLL_BUDGET);
 	assert_int_equal(c.nrules, 0);
 	assert_null(c.rules);
 	assert_cfg_empty(&c);
@@ -328,6 +349,20 @@ static void test_errors_keys(void **state)
 		  "demo.conf:1:10: 'fast' is not a valid xdp-mode (expected auto, native or generic)" },
 		{ "bind-mode zerocopy",
 		  "demo.conf:1:11: 'zerocopy' is not a valid bind-mode (expected auto, zero-copy or copy)" },
+		{ "busy-poll yes",
+		  "demo.conf:1:11: 'yes' is not a valid busy-poll (expected off or on)" },
+		{ "idle-spin-us 1000001",
+		  "demo.conf:1:14: '1000001' is out of range for idle-spin-us (0-1000000)" },
+		{ "idle-spin-us 99999999999",
+		  "demo.conf:1:14: '99999999999' is out of range for idle-spin-us (0-1000000)" },
+		{ "idle-spin-us -5",
+		  "demo.conf:1:14: '-5' is not a number (idle-spin-us takes 0-1000000)" },
+		{ "busy-poll-budget 0",
+		  "demo.conf:1:18: '0' is out of range for busy-poll-budget (1-1024)" },
+		{ "busy-poll-budget 64k",
+		  "demo.conf:1:18: '64k' is not a number (busy-poll-budget takes 1-1024)" },
+		{ "busy-poll-budget",
+		  "demo.conf:1:17: missing argument after 'busy-poll-budget'" },
 		{ "port sideways eth1",
 		  "demo.conf:1:6: 'sideways' is not a port (expected outside or inside)" },
 		{ "port outside eth0123456789abc",
@@ -492,6 +527,9 @@ static void test_twice(void **state)
 		{ "xdp-mode", "xdp-mode auto\n# c\nxdp-mode auto" },
 		{ "bind-mode", "bind-mode copy\n# c\nbind-mode zero-copy" },
 		{ "cpus", "cpus 1\n# c\ncpus 2" },
+		{ "idle-spin-us", "idle-spin-us 0\n# c\nidle-spin-us 0" },
+		{ "busy-poll", "busy-poll on\n# c\nbusy-poll off" },
+		{ "busy-poll-budget", "busy-poll-budget 8\n# c\nbusy-poll-budget 8" },
 	};
 	struct fw_config c;
 	char err[CTL_ERR_LEN], want[CTL_ERR_LEN];
@@ -711,6 +749,9 @@ static void test_same_ports(void **state)
 		"port outside eth1\nport inside eth2\nqueues 0-3\non-miss drop\nxdp-mode native\nbind-mode auto\ncpus 1,2\n",
 		"port outside eth1\nport inside eth2\nqueues 0-3\non-miss drop\nxdp-mode native\nbind-mode copy\ncpus 2,1\n",
 		"port outside eth1\nport inside eth2\nqueues 0-3\non-miss drop\nxdp-mode native\nbind-mode copy\ncpus 1\n",
+		"port outside eth1\nport inside eth2\nqueues 0-3\non-miss drop\nxdp-mode native\nbind-mode copy\ncpus 1,2\nidle-spin-us 5\n",
+		"port outside eth1\nport inside eth2\nqueues 0-3\non-miss drop\nxdp-mode native\nbind-mode copy\ncpus 1,2\nbusy-poll on\n",
+		"port outside eth1\nport inside eth2\nqueues 0-3\non-miss drop\nxdp-mode native\nbind-mode copy\ncpus 1,2\nbusy-poll-budget 16\n",
 	};
 	struct fw_config a, b;
 	char err[CTL_ERR_LEN], text[512];
@@ -779,6 +820,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_demo),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_worker_keys),
 		cmocka_unit_test(test_lexical),
 		cmocka_unit_test(test_proto_family),
 		cmocka_unit_test(test_icmp_names),
