@@ -191,7 +191,10 @@ bench_verdict() {
 
 bench_ceiling() {
 	echo "== ceiling: XDP devmap redirect $FW_OUT -> $FW_IN" >&2
-	in_fw "$CEILING_BIN" --in "$FW_OUT" --out "$FW_IN" --seconds $((WARMUP + SECONDS_RUN + 4)) >/dev/null &
+	# not through a shell function: $! must be the tool itself, or the
+	# TERM below misses it and its program stays on out0 into the next scenario
+	ip netns exec "$NS_FW" "$CEILING_BIN" --in "$FW_OUT" --out "$FW_IN" \
+		--seconds $((WARMUP + SECONDS_RUN + 4)) >/dev/null &
 	local pid=$!
 	sleep 0.5
 	bench_measure ceiling forward 0 drops_none
@@ -260,6 +263,7 @@ bench_bare() {
 		grep -q '"t":' "$WORK/bare.jsonl" && break
 		sleep 0.1
 	done
+	grep -q '"t":' "$WORK/bare.jsonl" || { echo "bench: xskwall-afxdp-bare did not start" >&2; return 1; }
 	bench_measure "afxdp-bare-$1" "$2" 0 drops_bare
 	kill -TERM "$BARE_PID" 2>/dev/null || true
 	wait "$BARE_PID" || true

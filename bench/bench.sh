@@ -10,11 +10,13 @@
 # /proc/net/pktgen exists) sends 64-byte UDP from gen0, pinned to CPU 0,
 # addressed to fw's out0 MAC and to 198.19.0.2 (routed by fw in the kernel
 # scenarios, carried unchanged by xskwall and the ceiling). The sink's XDP
-# program (xskwall-sink) counts and drops on sink0. Firewall work is pinned
-# to the last CPU (xskwall workers; RPS for the kernel path); the receive
-# half of every veth hop runs in the sender's softirq, so part of the
-# firewall's cost lands on the generator's CPU: on a 2-core machine the
-# generator and the firewall share the cores, and every result says so.
+# program (xskwall-sink) counts and drops on sink0. xskwall's workers and
+# the bare AF_XDP baselines are pinned to the last CPU; the kernel's own
+# work runs where the kernel puts it (no RPS). The receive half of every
+# veth hop runs in the sender's softirq, so part of the firewall's cost
+# lands on the generator's CPU (unless busy polling moves it to the
+# worker's): on a 2-core machine the generator and the firewall share the
+# cores, and every result says so.
 #
 # Scenarios, REPS times interleaved (each repetition runs every scenario
 # once, so a slow phase of the machine hits all of them alike): the bare
