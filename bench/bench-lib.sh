@@ -251,20 +251,23 @@ busy_poll_knobs() {
 }
 
 # bench_bare rxdrop|fwd MIX: the bare AF_XDP baseline, on the same queue,
-# rings, CPU and busy-poll setting as xskwall
+# rings, CPU and busy-poll setting as xskwall (BARE_TOUCH=1: rxdrop reads
+# each frame's first byte, scenario afxdp-bare-rxdrop-touch)
 bench_bare() {
 	BARE_MODE=$1
-	echo "== afxdp-bare-$1 (busy-poll $(bp_label))" >&2
+	local name=afxdp-bare-$1${BARE_TOUCH:+-touch}
+	echo "== $name (busy-poll $(bp_label))" >&2
 	# not through a shell function: $! must be the tool itself (ip execs it)
 	ip netns exec "$NS_FW" "$BARE_BIN" --mode "$1" --outside "$FW_OUT" --inside "$FW_IN" --cpu "${FW_CPUS%%,*}" \
-		--seconds $((WARMUP + SECONDS_RUN + 6)) ${BUSY_POLL:+--busy-poll} >"$WORK/bare.jsonl" &
+		--seconds $((WARMUP + SECONDS_RUN + 6)) ${BUSY_POLL:+--busy-poll} ${BARE_TOUCH:+--touch} \
+		>"$WORK/bare.jsonl" &
 	BARE_PID=$!
 	for _ in $(seq 50); do
 		grep -q '"t":' "$WORK/bare.jsonl" && break
 		sleep 0.1
 	done
 	grep -q '"t":' "$WORK/bare.jsonl" || { echo "bench: xskwall-afxdp-bare did not start" >&2; return 1; }
-	bench_measure "afxdp-bare-$1" "$2" 0 drops_bare
+	bench_measure "$name" "$2" 0 drops_bare
 	kill -TERM "$BARE_PID" 2>/dev/null || true
 	wait "$BARE_PID" || true
 }

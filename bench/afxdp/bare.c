@@ -40,7 +40,7 @@ struct bare_opts {
 	const char *ifname[FP_NPORTS];
 	enum bare_mode mode;
 	uint64_t seconds, queue, cpu, budget, ring;
-	int busy_poll, pin;
+	int busy_poll, pin, touch;
 };
 
 struct bare {
@@ -103,6 +103,13 @@ static int opt_busy_poll(void *p, const char *a)
 	return 0;
 }
 
+static int opt_touch(void *p, const char *a)
+{
+	(void)a;
+	((struct bare_opts *)p)->touch = 1;
+	return 0;
+}
+
 static int opt_budget(void *p, const char *a)
 {
 	return bench_parse_u64(a, 1, 1024, &((struct bare_opts *)p)->budget);
@@ -124,6 +131,7 @@ static const struct bench_opt bare_opt_table[] = {
 	{ "queue", "Q", "queue index (default 0)", opt_queue },
 	{ "cpu", "C", "pin the loop to CPU C", opt_cpu },
 	{ "busy-poll", NULL, "preferred busy polling on both sockets, as xskwall's busy-poll on", opt_busy_poll },
+	{ "touch", NULL, "rxdrop: read the first byte of every frame, and nothing else (the least a firewall does)", opt_touch },
 	{ "budget", "N", "busy-poll budget, 1..1024 (default 64, as xskwall)", opt_budget },
 	{ "ring", "N", "ring size, a power of two (default 2048, as xskwall)", opt_ring },
 };
@@ -152,6 +160,19 @@ static void bare_refill(struct bare *b)
 			bare_add(b, BARE_FILL_STARVED, 1);
 }
 
+/* --touch: read each frame's first byte, as xskwall's worker does before
+ * it parses (fastpath/worker.c, fp_worker_touch). */
+static void bare_touch(const struct bare *b, const struct xsk_ring_cons *rx, uint32_t idx,
+		       uint32_t n)
+{
+	uint8_t acc = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		acc |= *(volatile const uint8_t *)xsk_umem__get_data(
+			b->qp->umem->area, xsk_ring_cons__rx_desc(rx, idx + i)->addr);
+	__asm__ volatile("" : : "r"(acc));
+}
+
 /* rxdrop: every frame received on outside goes straight back. */
 static void bare_rxdrop_round(struct bare *b)
 {
@@ -163,6 +184,8 @@ static void bare_rxdrop_round(struct bare *b)
 		fp_xsk_wake_rx(rx, b->qp->busy_poll);
 		return;
 	}
+	if (b->opt.touch)
+		bare_touch(b, &rx->rx, idx, n);
 	for (uint32_t i = 0; i < n; i++)
 		fp_umem_put(b->qp->umem, xsk_ring_cons__rx_desc(&rx->rx, idx + i)->addr);
 	xsk_ring_cons__release(&rx->rx, n);
