@@ -22,11 +22,6 @@
 #include "publish.h"
 #include "worker.h"
 
-#define FP_DEFAULT_RING 2048
-#define FP_DEFAULT_FRAME 4096
-/* SO_BUSY_POLL: the worker's recvfrom/sendto never block, so any value
- * turns busy polling on; it bounds how long a blocking call would spin. */
-#define FP_BUSY_POLL_USECS 20
 
 static int fp_count_queues(const char *ifname, const char *kind)
 {

@@ -13,6 +13,12 @@
 #include "rule.h"
 #include "umem.h"
 
+#define FP_DEFAULT_RING 2048  /* rx, tx, fill and comp ring entries */
+#define FP_DEFAULT_FRAME 4096 /* UMEM frame bytes */
+/* SO_BUSY_POLL: the worker's recvfrom/sendto never block, so any value
+ * turns busy polling on; it bounds how long a blocking call would spin. */
+#define FP_BUSY_POLL_USECS 20
+
 enum fp_bind_mode {
 	FP_BIND_AUTO = 0,     /* zero-copy if the driver can, else copy */
 	FP_BIND_ZEROCOPY = 1, /* zero-copy or fail */

@@ -15,7 +15,6 @@
 #include "xskring.h"
 #include "worker.h"
 
-#define FP_TX_RETRIES 4   /* full TX ring: drain and kick this often, then drop */
 #define FP_IDLE_POLL_MS 100
 #define FP_SPIN_CLOCK_ROUNDS 64 /* empty rounds per clock read while spinning */
 

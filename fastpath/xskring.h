@@ -13,7 +13,8 @@
 #include <sys/socket.h>
 #include "qpair.h"
 
-#define FP_KICK_MAX 16 /* sendto calls per kick (each sends <= ~32 in copy mode) */
+#define FP_KICK_MAX 16  /* sendto calls per kick (each sends <= ~32 in copy mode) */
+#define FP_TX_RETRIES 4 /* full TX ring: drain and kick this often, then drop */
 
 /* Completed TX frames back to the free stack; returns how many. */
 static inline uint32_t fp_xsk_complete(struct fp_umem *u, struct fp_xsk *x)

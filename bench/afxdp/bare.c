@@ -208,7 +208,7 @@ static void bare_fwd_port(struct bare *b, int in)
 	for (uint32_t i = 0; i < n; i++)
 		d[i] = *xsk_ring_cons__rx_desc(&rx->rx, idx + i);
 	xsk_ring_cons__release(&rx->rx, n);
-	sent = fp_xsk_transmit(b->qp->umem, tx, d, n, 4, b->qp->busy_poll);
+	sent = fp_xsk_transmit(b->qp->umem, tx, d, n, FP_TX_RETRIES, b->qp->busy_poll);
 	bare_add(b, BARE_RX, n);
 	bare_add(b, BARE_FWD_OK, sent);
 	bare_add(b, BARE_TX_FULL, n - sent);
@@ -253,10 +253,10 @@ static int bare_setup(struct bare *b)
 		.ifname = { b->opt.ifname[0], b->opt.ifname[1] },
 		.queue = (uint32_t)b->opt.queue,
 		.ring_size = (uint32_t)b->opt.ring,
-		.frame_size = 4096,
+		.frame_size = FP_DEFAULT_FRAME,
 		.bind_mode = FP_BIND_AUTO,
 		.numa_node = -1,
-		.busy_poll_usecs = b->opt.busy_poll ? 20 : 0,
+		.busy_poll_usecs = b->opt.busy_poll ? FP_BUSY_POLL_USECS : 0,
 		.busy_poll_budget = (uint32_t)b->opt.budget,
 	};
 	int err = 0;
@@ -356,7 +356,7 @@ static int bare_start_loop(struct bare *b, pthread_t *th)
 
 int main(int argc, char **argv)
 {
-	struct bare b = { .opt = { .budget = 64, .ring = 2048 } };
+	struct bare b = { .opt = { .budget = 64, .ring = FP_DEFAULT_RING } };
 	pthread_t th;
 	sigset_t sigs;
 	int sig_fd, err;
