@@ -466,7 +466,8 @@ static int opt_seed(struct cb_opts *o, const char *arg)
 	size_t v;
 	int err = cb_parse_size(arg, 0, SIZE_MAX, &v);
 
-	o->seed = v;
+	if (!err)
+		o->seed = v;
 	return err;
 }
 

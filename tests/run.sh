@@ -35,6 +35,10 @@ run_ctest() { # BUILD_DIR LOG [ctest args]
 echo "== gcc build (-Werror)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$JOBS"
+echo "== Release build (-Werror), the build type of the benchmark and of an operator"
+cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build-release -j"$JOBS"
+
 echo "== all tiers: unit, bpf, netns"
 run_ctest build "$LOGS/gcc.log"
 

@@ -235,7 +235,7 @@ static int sink_wait(int sig_fd, uint64_t until)
 
 static int sink_serve(const struct sink *s, int sig_fd)
 {
-	struct sink_sample first, prev, cur;
+	struct sink_sample first = { 0 }, prev, cur;
 	uint64_t step = s->opt.interval_ms * 1000000ull, end;
 	unsigned int tick = 0;
 	int err = sink_sample(s, &first), stopped = 0;
