@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
-# tests/run.sh - the test command (README, CI): install what is needed,
-# build with gcc and -Werror, run every tier this machine supports (unit;
-# bpf, netns and the benchmark smoke run need root and skip with a reason
-# otherwise), then build
-# with clang and ASan/UBSan, run the unit and bpf tiers under them, and
-# fuzz the two parsers for FUZZ_SECONDS each (default 60).
+# tests/run.sh - the test command (README, CI): install what is needed
+# (as root; a failed install stops here), build with gcc and -Werror in
+# the RelWithDebInfo and Release configurations, run every tier this
+# machine supports (unit; bpf, netns and the benchmark smoke run need root
+# and skip with a reason otherwise), then build with clang and ASan/UBSan,
+# run the unit and bpf tiers under them, and fuzz the two parsers for
+# FUZZ_SECONDS each (default 60). Logs go to a temporary directory
+# (under TMPDIR) that is removed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 JOBS=$(nproc)
-LOGS=$(mktemp -d /tmp/xskwall-tests.XXXXXX)
+LOGS=$(mktemp -d "${TMPDIR:-/tmp}/xskwall-tests.XXXXXX")
+trap 'rm -rf "$LOGS"' EXIT
 passed=0 failed=0 skipped=0
 
-[ "$(id -u)" = 0 ] && bash tests/install-deps.sh --bench || echo "not root: packages are not installed; bpf and netns tiers will skip"
+if [ "$(id -u)" = 0 ]; then
+	bash tests/install-deps.sh --bench ||
+		{ echo "tests: installing the packages failed (above); stopping" >&2; exit 1; }
+else
+	echo "not root: packages are not installed; the bpf, netns and bench tiers will skip"
+fi
 
 # tally LOG: add one ctest run's numbers to the totals
 tally() {
@@ -39,7 +47,7 @@ echo "== Release build (-Werror), the build type of the benchmark and of an oper
 cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-release -j"$JOBS"
 
-echo "== all tiers: unit, bpf, netns"
+echo "== all tiers: unit, bpf, netns, bench"
 run_ctest build "$LOGS/gcc.log"
 
 echo "== clang build with ASan and UBSan, fuzzers"
