@@ -53,10 +53,10 @@ fw_stop() {
 # fw_stats: ask for the counter table and wait until it is complete
 fw_stats() {
 	local before
-	before=$(grep -c '^queue  *socket' "$FW_LOG" || true)
+	before=$(grep -c '^port  *interface  *on_miss' "$FW_LOG" || true)
 	kill -USR1 "$FW_PID"
 	for _ in $(seq 50); do
-		[ "$(grep -c '^queue  *socket' "$FW_LOG" || true)" -gt "$before" ] && { sleep 0.1; return 0; }
+		[ "$(grep -c '^port  *interface  *on_miss' "$FW_LOG" || true)" -gt "$before" ] && { sleep 0.1; return 0; }
 		sleep 0.1
 	done
 	echo "no counter table after SIGUSR1" >&2
@@ -86,6 +86,11 @@ counters_baseline() {
 	cp "$FW_LOG" "$BASELINE"
 }
 counter_abs() { counter_in "$FW_LOG" "$@"; }
+# on_miss PORT: frames PORT's XDP program gave the on-miss verdict (last table)
+on_miss() {
+	awk -v p="$1" '$1 == "port" && $3 == "on_miss" { on = 1; next }
+		on && $1 == p { v = $3 } END { print v + 0 }' "$FW_LOG"
+}
 counter_in() {
 	local f=$1
 	shift

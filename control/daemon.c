@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <cap-ng.h>
 #include "fw/log.h"
 #include "config.h"
 #include "daemon.h"
@@ -119,16 +120,25 @@ static int ctl_handle_signal(struct ctl_daemon *d, int sig_fd)
 	}
 }
 
-/* UMEM registration is charged to RLIMIT_MEMLOCK unless we hold
- * CAP_IPC_LOCK, and older kernels charge BPF maps to it: raise it once,
- * here, and carry on if we may not. */
+/* UMEM registration is charged to RLIMIT_MEMLOCK unless the process holds
+ * CAP_IPC_LOCK (BPF maps are charged to the memory cgroup on the kernels
+ * libxdp supports): raise the limit, and say something only when it
+ * cannot be raised and the UMEM will be charged to it. */
 static void ctl_raise_memlock(void)
 {
 	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
+	int err;
 
-	if (setrlimit(RLIMIT_MEMLOCK, &r))
-		fw_info("RLIMIT_MEMLOCK stays as it is (%s); fine on kernels that charge BPF "
-			"to the memory cgroup, with CAP_IPC_LOCK for the UMEM", strerror(errno));
+	if (!setrlimit(RLIMIT_MEMLOCK, &r))
+		return;
+	err = errno;
+	capng_get_caps_process();
+	if (capng_have_capability(CAPNG_EFFECTIVE, CAP_IPC_LOCK))
+		return;
+	getrlimit(RLIMIT_MEMLOCK, &r);
+	fw_warn("RLIMIT_MEMLOCK is %llu KiB and cannot be raised (%s), and CAP_IPC_LOCK is "
+		"missing: every queue's UMEM is charged to that limit, and binding fails "
+		"beyond it", (unsigned long long)r.rlim_cur / 1024, strerror(err));
 }
 
 int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
@@ -152,6 +162,7 @@ int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
 			d.cfg.port[FP_PORT_INSIDE], d.engine->nqueues, d.cfg.nrules);
 		while (ctl_handle_signal(&d, sig_fd))
 			;
+		fp_engine_stop(d.engine); /* the exit table counts every frame */
 		ctl_report_stats(d.engine, stdout);
 	}
 	leaked = fp_engine_destroy(d.engine);

@@ -1,13 +1,13 @@
 /* control/report.c - formats the engine's counters as a table.
  *
  * One row per queue and direction, then one per direction for all queues,
- * then the kernel's view of each socket. Column names are the counter
+ * then the kernel's view of each socket, then the frames each port's XDP
+ * program gave the on-miss verdict (no socket on their queue). Column names are the counter
  * names (stats.h), so scripts can find a column by its header. */
 #include <inttypes.h>
 #include "report.h"
 
 static const char *const ctl_dir_names[FP_NPORTS] = { "outside>inside", "inside>outside" };
-static const char *const ctl_port_names[FP_NPORTS] = { "outside", "inside" };
 
 static void ctl_report_row(FILE *f, const char *queue, int dir, const struct fp_dir_stats *d)
 {
@@ -29,13 +29,25 @@ static void ctl_report_kernel(const struct fp_engine *e, FILE *f)
 			if (fp_engine_xsk_stats(e, i, p, &k))
 				continue;
 			fprintf(f, "%-6u %-15s %12llu %12llu %12llu %12llu %12llu %12llu\n",
-				e->queue[i], ctl_port_names[p], (unsigned long long)k.rx_dropped,
+				e->queue[i], fp_port_name(p), (unsigned long long)k.rx_dropped,
 				(unsigned long long)k.rx_invalid_descs,
 				(unsigned long long)k.tx_invalid_descs,
 				(unsigned long long)k.rx_ring_full,
 				(unsigned long long)k.rx_fill_ring_empty_descs,
 				(unsigned long long)k.tx_ring_empty_descs);
 		}
+	}
+}
+
+static void ctl_report_misses(const struct fp_engine *e, FILE *f)
+{
+	fprintf(f, "%-8s %-15s %12s\n", "port", "interface", "on_miss");
+	for (int p = 0; p < FP_NPORTS; p++) {
+		uint64_t n;
+
+		if (fp_engine_port_misses(e, p, &n))
+			continue;
+		fprintf(f, "%-8s %-15s %12" PRIu64 "\n", fp_port_name(p), e->cfg.ifname[p], n);
 	}
 }
 
@@ -60,5 +72,6 @@ void ctl_report_stats(const struct fp_engine *e, FILE *f)
 	for (int d = 0; d < FP_NPORTS; d++)
 		ctl_report_row(f, "all", d, &total.dir[d]);
 	ctl_report_kernel(e, f);
+	ctl_report_misses(e, f);
 	fflush(f);
 }

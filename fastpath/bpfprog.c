@@ -192,6 +192,27 @@ int fp_bpfprog_attach(struct fp_bpfprog *p, int mode)
 	return 0;
 }
 
+int fp_bpfprog_misses(const struct fp_bpfprog *p, uint64_t *out)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	uint32_t zero = 0;
+	uint64_t *per_cpu;
+	int err = 0;
+
+	*out = 0;
+	if (ncpus <= 0)
+		return ncpus ? ncpus : -EINVAL;
+	per_cpu = calloc((size_t)ncpus, sizeof(*per_cpu));
+	if (!per_cpu)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.fw_miss), &zero, per_cpu))
+		err = -errno;
+	for (int c = 0; !err && c < ncpus; c++)
+		*out += per_cpu[c];
+	free(per_cpu);
+	return err;
+}
+
 void fp_bpfprog_detach(struct fp_bpfprog *p)
 {
 	if (!p)

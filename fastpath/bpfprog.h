@@ -43,6 +43,10 @@ int fp_bpfprog_attach(struct fp_bpfprog *p, int mode);
 /* Close the link: the interface carries no program afterwards. NULL-safe. */
 void fp_bpfprog_detach(struct fp_bpfprog *p);
 
+/* Frames this port's program gave the on-miss verdict (no socket on their
+ * queue), summed over CPUs. */
+int fp_bpfprog_misses(const struct fp_bpfprog *p, uint64_t *out);
+
 const char *fp_xdp_mode_name(int mode);
 
 #endif /* FP_BPFPROG_H */

@@ -56,6 +56,59 @@ static long fp_read_long(const char *ifname, const char *file)
 	return v;
 }
 
+/* Name every port whose interface does not exist, not just the first. */
+static int fp_engine_check_ports(const struct fp_engine *e)
+{
+	int missing = 0;
+
+	for (int p = 0; p < FP_NPORTS; p++) {
+		if (if_nametoindex(e->cfg.ifname[p]))
+			continue;
+		fw_err("port %s: interface %s does not exist", fp_port_name(p), e->cfg.ifname[p]);
+		missing++;
+	}
+	return missing ? -ENODEV : 0;
+}
+
+/* "0-3,6" into buf: the CPUs of set. */
+static const char *fp_cpu_set_text(const cpu_set_t *set, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int c = 0; c < CPU_SETSIZE && off < len; c++) {
+		int last = c;
+
+		if (!CPU_ISSET(c, set))
+			continue;
+		while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, set))
+			last++;
+		off += (size_t)snprintf(buf + off, len - off, last > c ? "%s%d-%d" : "%s%d",
+					off ? "," : "", c, last);
+		c = last;
+	}
+	return buf;
+}
+
+/* Every CPU of `cpus` must be one this process may run on. */
+static int fp_engine_check_cpus(const struct fp_engine *e)
+{
+	char have[256];
+	cpu_set_t set;
+	int bad = 0;
+
+	if (!e->cfg.ncpus || sched_getaffinity(0, sizeof(set), &set))
+		return 0;
+	for (uint32_t i = 0; i < e->cfg.ncpus; i++) {
+		if (e->cfg.cpus[i] < CPU_SETSIZE && CPU_ISSET(e->cfg.cpus[i], &set))
+			continue;
+		fw_err("cpus: CPU %u does not exist or is not available here (the CPUs are %s)",
+		       e->cfg.cpus[i], fp_cpu_set_text(&set, have, sizeof(have)));
+		bad++;
+	}
+	return bad ? -EINVAL : 0;
+}
+
 /* Every queue in use must exist as an rx and a tx queue on both ports:
  * copy-mode TX leaves on the tx queue of the socket's id, and a bind to a
  * missing one succeeds but never sends (afxdp-notes.md). */
@@ -220,7 +273,11 @@ int fp_engine_create(const struct fp_engine_cfg *cfg, struct fp_ruleset *rules,
 	e->cfg.ring_size = cfg->ring_size ? cfg->ring_size : FP_DEFAULT_RING;
 	e->cfg.frame_size = cfg->frame_size ? cfg->frame_size : FP_DEFAULT_FRAME;
 	e->numa_node = (int)fp_read_long(cfg->ifname[FP_PORT_OUTSIDE], "device/numa_node");
-	err = fp_engine_pick_queues(e);
+	err = fp_engine_check_ports(e);
+	if (!err)
+		err = fp_engine_check_cpus(e);
+	if (!err)
+		err = fp_engine_pick_queues(e);
 	if (!err)
 		err = fp_engine_alloc(e);
 	for (int p = 0; !err && p < FP_NPORTS; p++)
@@ -276,17 +333,27 @@ static uint32_t fp_engine_account(struct fp_engine *e)
 	return leaked;
 }
 
+void fp_engine_stop(struct fp_engine *e)
+{
+	int was_running = e->attached;
+
+	for (uint32_t i = 0; e->worker && i < e->nqueues; i++)
+		fp_worker_stop(&e->worker[i]);
+	for (int p = 0; p < FP_NPORTS; p++)
+		if (e->prog[p])
+			fp_bpfprog_detach(e->prog[p]);
+	e->attached = 0;
+	if (was_running)
+		fw_info("stopped: workers joined, programs detached");
+}
+
 uint32_t fp_engine_destroy(struct fp_engine *e)
 {
 	uint32_t leaked = 0;
 
 	if (!e)
 		return 0;
-	for (uint32_t i = 0; e->worker && i < e->nqueues; i++)
-		fp_worker_stop(&e->worker[i]);
-	for (int p = 0; p < FP_NPORTS; p++)
-		if (e->prog[p])
-			fp_bpfprog_detach(e->prog[p]);
+	fp_engine_stop(e);
 	leaked = fp_engine_account(e);
 	for (uint32_t i = 0; i < e->nqueues; i++)
 		fp_qpair_destroy(e->qp[i]);
@@ -324,6 +391,11 @@ int fp_engine_xsk_stats(const struct fp_engine *e, uint32_t i, int port,
 	if (getsockopt(e->qp[i]->port[port].fd, SOL_XDP, XDP_STATISTICS, out, &len))
 		return -errno;
 	return 0;
+}
+
+int fp_engine_port_misses(const struct fp_engine *e, int port, uint64_t *out)
+{
+	return fp_bpfprog_misses(e->prog[port], out);
 }
 
 int fp_engine_worker_cpu(const struct fp_engine *e, uint32_t i)

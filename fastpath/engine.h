@@ -55,7 +55,11 @@ int fp_engine_create(const struct fp_engine_cfg *cfg, struct fp_ruleset *rules,
 /* Start the workers, then attach both programs. */
 int fp_engine_start(struct fp_engine *e);
 
-/* Stop workers, detach, account for every frame, free everything.
+/* Stop the workers, then detach both programs. Counters and sockets stay
+ * readable (the exit table) until destroy. Idempotent. */
+void fp_engine_stop(struct fp_engine *e);
+
+/* Stop (as above), account for every frame, free everything.
  * NULL-safe and safe on a half-built engine. Returns the number of frames
  * that could not be accounted for (0 when none leaked). */
 uint32_t fp_engine_destroy(struct fp_engine *e);
@@ -72,6 +76,10 @@ void fp_engine_queue_stats(const struct fp_engine *e, uint32_t i, struct fp_queu
 /* The kernel's XDP_STATISTICS for the socket of queue i on port p. */
 int fp_engine_xsk_stats(const struct fp_engine *e, uint32_t i, int port,
 			struct xdp_statistics *out);
+
+/* Frames port p's XDP program gave the on-miss verdict: their queue had
+ * no socket (a queue left out by `queues`, or added at runtime). */
+int fp_engine_port_misses(const struct fp_engine *e, int port, uint64_t *out);
 
 /* CPU the worker of queue i is pinned to (-1: none). */
 int fp_engine_worker_cpu(const struct fp_engine *e, uint32_t i);

@@ -20,6 +20,12 @@ enum fp_port_id {
 	FP_NPORTS = 2,
 };
 
+/* "outside" or "inside": the word the config and every message use. */
+static inline const char *fp_port_name(int port)
+{
+	return port == FP_PORT_INSIDE ? "inside" : "outside";
+}
+
 enum fp_family {
 	FP_FAMILY_ANY = 0,
 	FP_FAMILY_IPV4 = 4,

@@ -19,29 +19,21 @@
 #define FP_SPIN_CLOCK_ROUNDS 64 /* empty rounds per clock read while spinning */
 
 static void fp_worker_transmit(struct fp_worker *w, struct fp_xsk *out,
-			       const struct xdp_desc *d, uint32_t n, struct fp_dir_stats *st)
+			       const struct xdp_desc *d, uint32_t n, struct fp_dir_stats *delta)
 {
 	uint32_t sent = fp_xsk_transmit(w->qp->umem, out, d, n, FP_TX_RETRIES, w->qp->busy_poll);
 
-	fp_ctr_add(&st->c[FP_CTR_FWD], sent);
-	if (n > sent)
-		fp_ctr_add(&st->c[FP_CTR_TX_FULL], n - sent);
+	delta->c[FP_CTR_FWD] += sent;
+	delta->c[FP_CTR_TX_FULL] += n - sent;
 }
 
 static void fp_worker_count(const struct fp_pkt *pkt, const struct fp_decision *dec,
-			    uint64_t local[FP_CTR_COUNT])
+			    struct fp_dir_stats *delta)
 {
-	local[FP_CTR_MALFORMED] += pkt->cls == FP_PKT_MALFORMED;
-	local[FP_CTR_NON_IP] += pkt->cls == FP_PKT_NON_IP;
+	delta->c[FP_CTR_MALFORMED] += pkt->cls == FP_PKT_MALFORMED;
+	delta->c[FP_CTR_NON_IP] += pkt->cls == FP_PKT_NON_IP;
 	if (dec->verdict == FP_DROP)
-		local[dec->reason == FP_BY_RULE ? FP_CTR_DROP_RULE : FP_CTR_DROP_POLICY]++;
-}
-
-static void fp_worker_flush_counts(struct fp_dir_stats *st, const uint64_t local[FP_CTR_COUNT])
-{
-	for (int c = FP_CTR_RX; c < FP_CTR_COUNT; c++)
-		if (local[c])
-			fp_ctr_add(&st->c[c], local[c]);
+		delta->c[dec->reason == FP_BY_RULE ? FP_CTR_DROP_RULE : FP_CTR_DROP_POLICY]++;
 }
 
 /* Read the first byte of every frame of the batch before parsing any.
@@ -64,12 +56,12 @@ static void fp_worker_touch(const struct fp_worker *w, const struct xsk_ring_con
 }
 
 /* Receive a batch on port `in`, decide each frame, send the passes out of
- * the other port. Returns the number of frames received. */
-static uint32_t fp_worker_forward(struct fp_worker *w, const struct fp_ruleset *rs, int in)
+ * the other port, count into *delta. Returns the number of frames
+ * received. */
+static uint32_t fp_worker_forward(struct fp_worker *w, const struct fp_ruleset *rs, int in,
+				  struct fp_dir_stats *delta)
 {
 	struct fp_xsk *rx = &w->qp->port[in], *tx = &w->qp->port[!in];
-	struct fp_dir_stats *st = &w->stats->dir[in];
-	uint64_t local[FP_CTR_COUNT] = { 0 };
 	struct xdp_desc pass[FP_BATCH];
 	uint32_t idx, n, npass = 0;
 
@@ -86,40 +78,48 @@ static uint32_t fp_worker_forward(struct fp_worker *w, const struct fp_ruleset *
 
 		fp_parse(xsk_umem__get_data(w->qp->umem->area, d->addr), d->len, &pkt);
 		fp_classify(rs, &pkt, in, &dec);
-		fp_worker_count(&pkt, &dec, local);
+		fp_worker_count(&pkt, &dec, delta);
 		if (dec.verdict == FP_PASS)
 			pass[npass++] = (struct xdp_desc){ .addr = d->addr, .len = d->len };
 		else
 			fp_umem_put(w->qp->umem, d->addr);
 	}
 	xsk_ring_cons__release(&rx->rx, n);
-	local[FP_CTR_RX] = n;
-	fp_worker_flush_counts(st, local);
+	delta->c[FP_CTR_RX] += n;
 	if (npass)
-		fp_worker_transmit(w, tx, pass, npass, st);
+		fp_worker_transmit(w, tx, pass, npass, delta);
 	return n;
 }
 
-static void fp_worker_refill(struct fp_worker *w, int p)
+/* Returns 1 when the fill ring found no free frame. */
+static int fp_worker_refill(struct fp_worker *w, int p, struct fp_dir_stats *delta)
 {
-	if (fp_xsk_refill(w->qp->umem, &w->qp->port[p], FP_BATCH) < 0)
-		fp_ctr_add(&w->stats->dir[p].c[FP_CTR_FILL_STARVED], 1);
+	if (fp_xsk_refill(w->qp->umem, &w->qp->port[p], FP_BATCH) >= 0)
+		return 0;
+	delta->c[FP_CTR_FILL_STARVED]++;
+	return 1;
 }
 
+/* One pass over both ports; the round's counts are published together,
+ * so every snapshot sees whole rounds. */
 static uint32_t fp_worker_round(struct fp_worker *w)
 {
+	struct fp_dir_stats delta[FP_NPORTS] = { 0 };
 	const struct fp_ruleset *rs;
 	uint32_t moved = 0;
+	int starved = 0;
 
 	urcu_qsbr_read_lock();
 	rs = rcu_dereference(*w->rules);
 	for (int p = 0; p < FP_NPORTS; p++)
-		moved += fp_worker_forward(w, rs, p);
+		moved += fp_worker_forward(w, rs, p, &delta[p]);
 	urcu_qsbr_read_unlock();
 	for (int p = 0; p < FP_NPORTS; p++) {
 		fp_xsk_complete(w->qp->umem, &w->qp->port[p]);
-		fp_worker_refill(w, p);
+		starved |= fp_worker_refill(w, p, &delta[p]);
 	}
+	if (moved || starved)
+		fp_stats_publish(w->stats, delta);
 	return moved;
 }
 

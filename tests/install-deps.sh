@@ -5,10 +5,11 @@
 set -euo pipefail
 packages=(
 	build-essential cmake pkg-config clang llvm libclang-rt-14-dev
-	libbpf-dev libxdp-dev liburcu-dev libnuma-dev libcmocka-dev bpftool linux-libc-dev
+	libbpf-dev libxdp-dev liburcu-dev libnuma-dev libcap-ng-dev libmnl-dev libcmocka-dev
+	bpftool linux-libc-dev
 	iproute2 ethtool iputils-ping procps util-linux gawk
 )
-[ "${1:-}" = --bench ] && packages+=(nftables libnftnl-dev libmnl-dev gnuplot-nox)
+[ "${1:-}" = --bench ] && packages+=(nftables libnftnl-dev gnuplot-nox)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

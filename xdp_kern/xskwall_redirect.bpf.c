@@ -3,7 +3,8 @@
  *
  * No parsing and no per-packet state: all policy lives in fastpath/. The
  * loader sets fw_miss_action (read-only data) between open and load; it is
- * the verdict for a frame whose queue has no socket. One instance of this
+ * the verdict for a frame whose queue has no socket, and such frames are
+ * counted in fw_miss (per CPU: no atomics; userspace sums). One instance of this
  * program and its map is loaded per port, because a map keyed by queue
  * index can serve only one interface. */
 #include <linux/bpf.h>
@@ -19,11 +20,27 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } fw_xsks SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} fw_miss SEC(".maps");
+
 SEC("xdp")
 int xskwall_redirect(struct xdp_md *ctx)
 {
 	/* The low bits of flags are the verdict when the slot is empty. */
-	return bpf_redirect_map(&fw_xsks, ctx->rx_queue_index, fw_miss_action);
+	long verdict = bpf_redirect_map(&fw_xsks, ctx->rx_queue_index, fw_miss_action);
+	__u32 zero = 0;
+	__u64 *misses;
+
+	if (verdict == XDP_REDIRECT)
+		return XDP_REDIRECT;
+	misses = bpf_map_lookup_elem(&fw_miss, &zero);
+	if (misses)
+		*misses += 1;
+	return verdict;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -3,9 +3,10 @@
  * Needs root (CAP_BPF/CAP_NET_ADMIN); without it the test exits 77, which
  * ctest reports as skipped with the reason printed. Checks:
  *  - the verifier accepts the program on this kernel;
- *  - an empty XSKMAP slot gives the configured on-miss verdict, both ways;
- *  - a filled slot redirects (a socket bound to lo, queue 0), and a frame
- *    on a queue beyond the map's size still gets the miss verdict. */
+ *  - an empty XSKMAP slot gives the configured on-miss verdict, both ways,
+ *    and each such frame is counted once in fw_miss;
+ *  - a filled slot redirects (a socket bound to lo, queue 0) and is not
+ *    counted as a miss. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +37,21 @@ static int run_prog(struct xskwall_redirect_bpf *skel, int ifindex, __u32 queue,
 	return err;
 }
 
+/* fw_miss summed over the CPUs. */
+static __u64 misses(struct xskwall_redirect_bpf *skel)
+{
+	__u64 per_cpu[1024] = { 0 }, sum = 0;
+	int ncpus = libbpf_num_possible_cpus();
+	__u32 zero = 0;
+
+	if (ncpus <= 0 || ncpus > 1024 ||
+	    bpf_map_lookup_elem(bpf_map__fd(skel->maps.fw_miss), &zero, per_cpu))
+		return ~0ull;
+	for (int c = 0; c < ncpus; c++)
+		sum += per_cpu[c];
+	return sum;
+}
+
 static struct xskwall_redirect_bpf *load(__u32 action)
 {
 	struct xskwall_redirect_bpf *skel = xskwall_redirect_bpf__open();
@@ -58,8 +74,14 @@ static void check_miss(__u32 action, const char *name)
 	CHECK(skel != NULL, "verifier accepts %s with on-miss %s", FW_XDP_PROG_NAME, name);
 	if (!skel)
 		return;
+	CHECK(misses(skel) == 0, "fw_miss starts at 0 (measured %llu)",
+	      (unsigned long long)misses(skel));
 	CHECK(!run_prog(skel, 0, 0, &retval) && retval == action,
 	      "empty slot -> on-miss %s (retval %u)", name, retval);
+	CHECK(!run_prog(skel, 0, 0, &retval) && retval == action,
+	      "again -> on-miss %s (retval %u)", name, retval);
+	CHECK(misses(skel) == 2, "two misses counted (measured %llu, expected 2)",
+	      (unsigned long long)misses(skel));
 	xskwall_redirect_bpf__destroy(skel);
 }
 
@@ -93,6 +115,8 @@ static void check_redirect(void)
 	      "socket inserted in XSKMAP slot 0");
 	CHECK(!run_prog(skel, ifindex, 0, &retval) && retval == XDP_REDIRECT,
 	      "frame on queue 0 with a socket -> XDP_REDIRECT (retval %u)", retval);
+	CHECK(misses(skel) == 0, "a redirect is no miss (measured %llu misses, expected 0)",
+	      (unsigned long long)misses(skel));
 out:
 	if (xsk)
 		xsk_socket__delete(xsk);
