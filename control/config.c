@@ -78,6 +78,8 @@ struct ctl_parse {
 	char *err;
 	size_t errlen;
 	struct ctl_seen seen[CTL_ONCE_N];
+	uint32_t files;              /* read so far, the main file included */
+	uint64_t bytes;              /* read so far, every file */
 };
 
 struct ctl_name {
@@ -422,72 +424,147 @@ static int ctl_key_cpus(struct ctl_parse *p, const struct ctl_key *k,
 
 /* ---- include ----------------------------------------------------------- */
 
-/* Read a whole file into a heap buffer with a NUL after it; -errno. */
-static int ctl_read_file(const char *path, char **out, size_t *outlen,
-			 const char **what)
-{
-	size_t cap, len = 0;
-	struct stat st;
-	char *buf, *nb;
-	ssize_t n;
-	int fd, err = 0;
+/* What reading one file gave: the text (NUL-terminated), or what went
+ * wrong as "<what>: <detail>" for the caller to place in its message. */
+struct ctl_text {
+	char *buf;
+	size_t len;
+	const char *what;  /* "cannot open" or "cannot read" */
+	char detail[128];
+};
 
-	*what = "cannot open";
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+static const char *ctl_file_type(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a file";
+}
+
+/* Open without blocking (a FIFO must not hang us) and accept only a
+ * regular file of at most `max` bytes. */
+static int ctl_open_regular(const char *path, size_t max, struct ctl_text *t, size_t *size)
+{
+	struct stat st;
+	int fd;
+
+	t->what = "cannot open";
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(t->detail, sizeof(t->detail), "%s", strerror(errno));
 		return -errno;
-	*what = "cannot read";
-	cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 2 : 4096;
-	buf = malloc(cap);
-	if (!buf)
-		err = -ENOMEM;
-	while (!err) {
-		if (len + 1 == cap) {
-			nb = realloc(buf, cap * 2);
-			if (!nb) {
-				err = -ENOMEM;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len - 1);
+	}
+	t->what = "cannot read";
+	if (fstat(fd, &st)) {
+		snprintf(t->detail, sizeof(t->detail), "%s", strerror(errno));
+		close(fd);
+		return -EIO;
+	}
+	if (S_ISDIR(st.st_mode) || !S_ISREG(st.st_mode)) {
+		snprintf(t->detail, sizeof(t->detail), S_ISDIR(st.st_mode) ? "%s" :
+			 "not a regular file (%s)", S_ISDIR(st.st_mode) ? strerror(EISDIR) :
+			 ctl_file_type(st.st_mode));
+		close(fd);
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	}
+	if ((uint64_t)st.st_size > max) {
+		close(fd);
+		return -EFBIG;
+	}
+	*size = (size_t)st.st_size;
+	return fd;
+}
+
+/* Read a whole regular file of at most `max` bytes into t->buf; -errno,
+ * -EFBIG past max (the caller names the limit). */
+static int ctl_read_file(const char *path, size_t max, struct ctl_text *t)
+{
+	size_t size = 0, len = 0;
+	ssize_t n;
+	int fd;
+
+	memset(t, 0, sizeof(*t));
+	fd = ctl_open_regular(path, max, t, &size);
+	if (fd < 0)
+		return fd;
+	t->buf = malloc(size + 2); /* one byte more shows growth; one for the NUL */
+	if (!t->buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (len < size + 1) {
+		n = read(fd, t->buf + len, size + 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			err = n < 0 ? -errno : 0;
+			if (n < 0)
+				snprintf(t->detail, sizeof(t->detail), "%s", strerror(errno));
 			break;
 		}
 		len += (size_t)n;
 	}
 	close(fd);
-	if (err) {
-		free(buf);
-		return err;
+	if (!t->detail[0] && len > size && len <= max)
+		snprintf(t->detail, sizeof(t->detail), "it grew while it was read");
+	if (t->detail[0] || len > max) {
+		free(t->buf);
+		t->buf = NULL;
+		return t->detail[0] ? -EIO : -EFBIG;
 	}
-	buf[len] = '\0';
-	*out = buf;
-	*outlen = len;
+	t->buf[len] = '\0';
+	t->len = len;
 	return 0;
 }
 
-static int ctl_include_file(struct ctl_parse *p, const struct ctl_tok *t,
+/* Count one more file of `len` bytes against the configuration's limits;
+ * on excess, t->detail says which. */
+static int ctl_budget_file(struct ctl_parse *p, struct ctl_text *t)
+{
+	if (++p->files > CTL_MAX_FILES)
+		snprintf(t->detail, sizeof(t->detail),
+			 "more than %u files in the configuration (an include counts each time it is read)",
+			 CTL_MAX_FILES);
+	else if ((p->bytes += t->len) > CTL_MAX_CONFIG_BYTES)
+		snprintf(t->detail, sizeof(t->detail),
+			 "the configuration would exceed %u bytes in all", CTL_MAX_CONFIG_BYTES);
+	else
+		return 0;
+	return -EFBIG;
+}
+
+/* The limit a file met, for its message. */
+static void ctl_file_too_big(struct ctl_text *t)
+{
+	t->what = "cannot read";
+	snprintf(t->detail, sizeof(t->detail), "more than the %u bytes a configuration file may have",
+		 CTL_MAX_FILE_BYTES);
+}
+
+static int ctl_include_file(struct ctl_parse *p, const struct ctl_tok *tok,
 			    const char *path)
 {
-	const char *what;
-	size_t len;
-	char *buf;
+	struct ctl_text t;
 	int err;
 
-	err = ctl_read_file(path, &buf, &len, &what);
+	err = ctl_read_file(path, CTL_MAX_FILE_BYTES, &t);
 	if (err == -ENOMEM)
 		return ctl_oom(p);
+	if (err == -EFBIG)
+		ctl_file_too_big(&t);
+	if (!err && ctl_budget_file(p, &t))
+		err = -EFBIG;
 	if (err) {
-		ctl_err(p, t->col, "%s '%s': %s", what, path, strerror(-err));
+		ctl_err(p, tok->col, "%s '%s': %s", t.what, path, t.detail);
+		free(t.buf);
 		return err;
 	}
-	err = ctl_parse_text(p, path, buf, len, p->file->depth + 1);
-	free(buf);
+	err = ctl_parse_text(p, path, t.buf, t.len, p->file->depth + 1);
+	free(t.buf);
 	return err;
 }
 
@@ -887,9 +964,13 @@ static int ctl_rules_reserve(struct ctl_parse *p)
 	size_t cap;
 	struct fp_rule *r;
 
+	if (c->nrules >= CTL_MAX_RULES)
+		return ctl_err(p, 1, "more than %u rules in the configuration", CTL_MAX_RULES);
 	if (c->nrules < c->rules_cap)
 		return 0;
 	cap = c->rules_cap ? c->rules_cap * 2 : 64;
+	if (cap > CTL_MAX_RULES)
+		cap = CTL_MAX_RULES;
 	if (cap > SIZE_MAX / sizeof(*r))
 		return ctl_oom(p);
 	r = realloc(c->rules, cap * sizeof(*r));
@@ -1122,9 +1203,17 @@ static int ctl_parse_owned(char *buf, size_t len, const char *name,
 	p.cfg = cfg;
 	p.err = err;
 	p.errlen = errlen;
+	p.files = 1;
+	p.bytes = len;
 	if (err && errlen)
 		err[0] = '\0';
 	ctl_config_init(cfg);
+	if (len > CTL_MAX_FILE_BYTES) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: cannot read: more than the %u bytes a configuration "
+				 "file may have", name, CTL_MAX_FILE_BYTES);
+		return -EFBIG;
+	}
 	rc = ctl_parse_text(&p, name, buf, len, 0);
 	ctl_parse_fini(&p, rc);
 	return rc;
@@ -1154,20 +1243,22 @@ int ctl_config_parse_buf(const char *buf, size_t len, const char *name,
 
 int ctl_config_load(const char *path, struct fw_config *cfg, char *err, size_t errlen)
 {
-	const char *what;
-	size_t len;
-	char *buf;
+	struct ctl_text t;
 	int rc;
 
 	ctl_config_init(cfg);
-	rc = ctl_read_file(path, &buf, &len, &what);
+	rc = ctl_read_file(path, CTL_MAX_FILE_BYTES, &t);
+	if (rc == -EFBIG)
+		ctl_file_too_big(&t);
+	if (rc == -ENOMEM)
+		snprintf(t.detail, sizeof(t.detail), "%s", strerror(ENOMEM));
 	if (rc) {
 		if (err && errlen)
-			snprintf(err, errlen, "%s: %s: %s", path, what, strerror(-rc));
+			snprintf(err, errlen, "%s: %s: %s", path, t.what, t.detail);
 		return rc;
 	}
-	rc = ctl_parse_owned(buf, len, path, cfg, err, errlen);
-	free(buf);
+	rc = ctl_parse_owned(t.buf, t.len, path, cfg, err, errlen);
+	free(t.buf);
 	return rc;
 }
 

@@ -16,6 +16,14 @@
 #define CTL_MAX_QUEUES 64     /* == FW_MAX_QUEUES */
 #define CTL_MAX_CPUS 1024
 #define CTL_MAX_INCLUDE_DEPTH 8
+/* Limits on what one configuration may read (README, "Limits"): only
+ * regular files, each at most CTL_MAX_FILE_BYTES; at most CTL_MAX_FILES
+ * files read (the main file and every include, counted each time it is
+ * read) and CTL_MAX_CONFIG_BYTES in all; at most CTL_MAX_RULES rules. */
+#define CTL_MAX_FILE_BYTES (64u << 20)
+#define CTL_MAX_CONFIG_BYTES (256u << 20)
+#define CTL_MAX_FILES 1024u
+#define CTL_MAX_RULES 2000000u
 #define CTL_ERR_LEN 512
 #define CTL_MAX_IDLE_SPIN_US 1000000
 #define CTL_DEFAULT_IDLE_SPIN_US 200

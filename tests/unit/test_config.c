@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "config.h"
 
@@ -647,6 +650,181 @@ static void test_load_errors(void **state)
 	assert_string_equal(err, "demo.conf");
 }
 
+/* ---- reading limits: only regular files, bounded sizes and counts ---- */
+
+static char limits_dir[] = "/tmp/xskwall-limits.XXXXXX";
+
+static void write_file(const char *path, const char *fmt, ...)
+{
+	FILE *f = fopen(path, "w");
+	va_list ap;
+
+	assert_non_null(f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	assert_int_equal(fclose(f), 0);
+}
+
+static char *limits_path(const char *name)
+{
+	static char path[4][256];
+	static int next;
+
+	next = (next + 1) % 4;
+	snprintf(path[next], sizeof(path[next]), "%s/%s", limits_dir, name);
+	return path[next];
+}
+
+static void load_fails(const char *path, const char *want)
+{
+	struct fw_config c;
+	char err[CTL_ERR_LEN];
+
+	memset(&c, 0xAA, sizeof(c));
+	assert_true(ctl_config_load(path, &c, err, sizeof(err)) < 0);
+	assert_string_equal(err, want);
+	assert_cfg_empty(&c);
+}
+
+/* A device or a FIFO is refused at once (it used to hang, or read 2 GB). */
+static void test_limit_file_types(void **state)
+{
+	char want[512], *fifo = limits_path("fifo");
+
+	(void)state;
+	load_fails("/dev/zero", "/dev/zero: cannot read: not a regular file (a character device)");
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	snprintf(want, sizeof(want), "%s: cannot read: not a regular file (a FIFO)", fifo);
+	load_fails(fifo, want);
+	write_file(limits_path("fifo.conf"), "port outside a0\ninclude fifo\n");
+	snprintf(want, sizeof(want), "%s:2:9: cannot read '%s': not a regular file (a FIFO)",
+		 limits_path("fifo.conf"), fifo);
+	load_fails(limits_path("fifo.conf"), want);
+	write_file(limits_path("dev.conf"), "include /dev/zero\n");
+	snprintf(want, sizeof(want),
+		 "%s:1:9: cannot read '/dev/zero': not a regular file (a character device)",
+		 limits_path("dev.conf"));
+	load_fails(limits_path("dev.conf"), want);
+	unlink(fifo);
+}
+
+/* A file over CTL_MAX_FILE_BYTES (sparse: nothing is written). */
+static void test_limit_file_size(void **state)
+{
+	char want[512], *big = limits_path("big.rules");
+	int fd = open(big, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)CTL_MAX_FILE_BYTES + 1), 0);
+	close(fd);
+	snprintf(want, sizeof(want), "%s: cannot read: more than the %u bytes a configuration "
+		 "file may have", big, CTL_MAX_FILE_BYTES);
+	load_fails(big, want);
+	write_file(limits_path("big.conf"), "# a big include\ninclude big.rules\n");
+	snprintf(want, sizeof(want), "%s:2:9: cannot read '%s': more than the %u bytes a "
+		 "configuration file may have", limits_path("big.conf"), big, CTL_MAX_FILE_BYTES);
+	load_fails(limits_path("big.conf"), want);
+	unlink(big);
+}
+
+/* Eight small files, each including the next ten times, would expand to
+ * 10^7 rules: the file count stops it at once. */
+static void test_limit_fan_out(void **state)
+{
+	char want[512], name[32];
+
+	(void)state;
+	for (int i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "fan%d.conf", i);
+		if (i == 7) {
+			write_file(limits_path(name), "drop src 198.18.0.1\n");
+			continue;
+		}
+		write_file(limits_path(name), "include fan%d.conf\ninclude fan%d.conf\n"
+			   "include fan%d.conf\ninclude fan%d.conf\ninclude fan%d.conf\n"
+			   "include fan%d.conf\ninclude fan%d.conf\ninclude fan%d.conf\n"
+			   "include fan%d.conf\ninclude fan%d.conf\n", i + 1, i + 1, i + 1, i + 1,
+			   i + 1, i + 1, i + 1, i + 1, i + 1, i + 1);
+	}
+	/* Depth first: fan0..fan3 are files 1-4, the first fan4 is file 5;
+	 * under it nine whole fan5 trees (111 files each) end at 1004, the
+	 * tenth fan5 is 1005, its first fan6 tree (11 files) ends at 1016,
+	 * the next fan6 is 1017, and its 8th include of fan7 is file 1025. */
+	snprintf(want, sizeof(want), "%s:8:9: cannot read '%s': more than %u files in the "
+		 "configuration (an include counts each time it is read)", limits_path("fan6.conf"),
+		 limits_path("fan7.conf"), CTL_MAX_FILES);
+	load_fails(limits_path("fan0.conf"), want);
+}
+
+/* More than CTL_MAX_CONFIG_BYTES in all: one 1 MiB file included 300 times. */
+static void test_limit_total_bytes(void **state)
+{
+	size_t mib = 1u << 20;
+	char *line = malloc(mib), want[512];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(line);
+	memset(line, 'x', mib - 1);
+	line[0] = '#';
+	line[mib - 1] = '\n';
+	f = fopen(limits_path("mib.rules"), "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(line, 1, mib, f), mib);
+	assert_int_equal(fclose(f), 0);
+	free(line);
+	f = fopen(limits_path("bytes.conf"), "w");
+	assert_non_null(f);
+	for (int i = 0; i < 300; i++)
+		fprintf(f, "include mib.rules\n");
+	assert_int_equal(fclose(f), 0);
+	/* bytes.conf (5 400 bytes) and 255 includes of 1 MiB fit; the 256th
+	 * brings the total over CTL_MAX_CONFIG_BYTES (256 MiB). */
+	snprintf(want, sizeof(want), "%s:256:9: cannot read '%s': the configuration would exceed "
+		 "%u bytes in all", limits_path("bytes.conf"), limits_path("mib.rules"),
+		 CTL_MAX_CONFIG_BYTES);
+	load_fails(limits_path("bytes.conf"), want);
+}
+
+/* More than CTL_MAX_RULES rules: a 20 000-rule file included 101 times. */
+static void test_limit_rules(void **state)
+{
+	char want[512];
+	FILE *f;
+
+	(void)state;
+	f = fopen(limits_path("many.rules"), "w");
+	assert_non_null(f);
+	for (int i = 0; i < 20000; i++)
+		fprintf(f, "drop src 198.18.%d.%d\n", i / 256, i % 256);
+	assert_int_equal(fclose(f), 0);
+	f = fopen(limits_path("rules.conf"), "w");
+	assert_non_null(f);
+	for (int i = 0; i < 101; i++)
+		fprintf(f, "include many.rules\n");
+	assert_int_equal(fclose(f), 0);
+	snprintf(want, sizeof(want), "%s:1:1: more than %u rules in the configuration",
+		 limits_path("many.rules"), CTL_MAX_RULES);
+	load_fails(limits_path("rules.conf"), want);
+}
+
+static int limits_setup(void **state)
+{
+	(void)state;
+	return mkdtemp(limits_dir) ? 0 : -1;
+}
+
+static int limits_teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", limits_dir);
+	return system(cmd) ? -1 : 0;
+}
+
 static void test_round_trip(void **state)
 {
 	static const struct err_case cases[] = {  /* in, canonical */
@@ -838,6 +1016,11 @@ int main(void)
 		cmocka_unit_test(test_validate_ports),
 		cmocka_unit_test(test_same_ports),
 		cmocka_unit_test(test_scale),
+		cmocka_unit_test_setup_teardown(test_limit_file_types, limits_setup, NULL),
+		cmocka_unit_test(test_limit_file_size),
+		cmocka_unit_test(test_limit_fan_out),
+		cmocka_unit_test(test_limit_total_bytes),
+		cmocka_unit_test_teardown(test_limit_rules, limits_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
