@@ -1,9 +1,14 @@
-/* control/daemon.c - start-up, the signal loop, reload, shutdown.
+/* control/daemon.c - start-up, the event loop, reload, shutdown.
  *
- * A reload parses the whole file into a fresh config and compiles a fresh
- * snapshot; only when both succeed is the snapshot published (RCU) and the
- * config swapped. Anything else leaves the running rules untouched. */
+ * One control thread waits in poll() on three sources: signals (a
+ * signalfd), the ports' link notifications (netwatch.h) and, while a
+ * reload runs, its loader thread (loader.h). So a reload, however long it
+ * takes, never delays SIGTERM or SIGUSR1. A reload parses the whole file
+ * into a fresh config and compiles a fresh snapshot; only when both
+ * succeed is the snapshot published (RCU) and the config swapped.
+ * Anything else leaves the running rules untouched. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,48 +17,38 @@
 #include <sys/signalfd.h>
 #include <cap-ng.h>
 #include "fw/log.h"
-#include "config.h"
 #include "daemon.h"
 #include "engine.h"
+#include "loader.h"
+#include "netwatch.h"
+#include "ports.h"
 #include "report.h"
+
+enum ctl_poll_slot { CTL_POLL_SIGNAL, CTL_POLL_LINK, CTL_POLL_LOADER, CTL_POLL_N };
 
 struct ctl_daemon {
 	const char *path;
 	struct fw_config cfg; /* the configuration in force */
 	struct fp_engine *engine;
+	struct ctl_netwatch *links;
+	struct ctl_ports ports;
+	struct ctl_loader *reload; /* the reload in progress, if any */
+	int reload_again;          /* SIGHUP during a reload: one more after it */
+	int running;
+	int status;                /* the exit status once stopped */
 };
-
-static int ctl_load(const char *path, struct fw_config *cfg, struct fp_ruleset **rs)
-{
-	char err[CTL_ERR_LEN];
-	int r;
-
-	r = ctl_config_load(path, cfg, err, sizeof(err));
-	if (!r)
-		r = ctl_config_validate_ports(cfg, err, sizeof(err));
-	if (!r && rs) {
-		r = fp_ruleset_create(cfg->rules, cfg->nrules, &cfg->policy, rs);
-		if (r)
-			snprintf(err, sizeof(err), "%s: cannot compile the rules: %s", path,
-				 strerror(-r));
-	}
-	if (r) {
-		fw_err("%s", err);
-		ctl_config_fini(cfg);
-	}
-	return r;
-}
 
 int ctl_check(const char *path)
 {
-	struct fp_ruleset *rs = NULL;
-	struct fw_config cfg;
+	struct ctl_loaded l;
+	char err[CTL_ERR_LEN];
 
-	if (ctl_load(path, &cfg, &rs))
+	if (ctl_load(path, &l, err, sizeof(err))) {
+		fw_err("%s", err);
 		return 1;
-	printf("%s: ok, %zu rules\n", path, cfg.nrules);
-	fp_ruleset_destroy(rs);
-	ctl_config_fini(&cfg);
+	}
+	printf("%s: ok, %zu rules\n", path, l.cfg.nrules);
+	ctl_loaded_fini(&l);
 	return 0;
 }
 
@@ -75,48 +70,129 @@ static void ctl_engine_cfg(const struct fw_config *c, struct fp_engine_cfg *ec)
 	ec->busy_poll_budget = c->busy_poll ? c->busy_poll_budget : 0;
 }
 
-static void ctl_reload(struct ctl_daemon *d)
+static void ctl_reload_start(struct ctl_daemon *d)
 {
-	size_t active = fp_ruleset_count(fp_engine_rules(d->engine));
-	struct fp_ruleset *rs;
-	struct fw_config next;
+	int err;
 
-	if (ctl_load(d->path, &next, &rs)) {
-		fw_err("reload failed; keeping the %zu rules in force", active);
+	if (d->reload) {
+		d->reload_again = 1;
+		fw_info("reload requested while one is running: another one follows it");
 		return;
 	}
-	if (!ctl_config_same_ports(&d->cfg, &next)) {
+	err = ctl_loader_start(d->path, &d->reload);
+	if (err)
+		fw_err("reload failed: cannot start the loader: %s; keeping the %zu rules in force",
+		       strerror(-err), d->cfg.nrules);
+}
+
+static void ctl_reload_apply(struct ctl_daemon *d, struct ctl_loaded *next)
+{
+	if (!ctl_config_same_ports(&d->cfg, &next->cfg)) {
 		fw_err("reload failed: ports, queues, on-miss, xdp-mode, bind-mode, cpus, "
 		       "idle-spin-us or busy-poll changed, which needs a restart; "
-		       "keeping the %zu rules in force", active);
-		fp_ruleset_destroy(rs);
-		ctl_config_fini(&next);
+		       "keeping the %zu rules in force", d->cfg.nrules);
+		ctl_loaded_fini(next);
 		return;
 	}
-	fp_engine_publish_rules(d->engine, rs);
+	fp_engine_publish_rules(d->engine, next->rules);
 	ctl_config_fini(&d->cfg);
-	d->cfg = next;
+	d->cfg = next->cfg;
 	fw_info("reloaded %s: %zu rules in force (generation %llu)", d->path, d->cfg.nrules,
 		(unsigned long long)d->engine->rules_generation);
 }
 
-/* Returns 1 to keep running, 0 to stop. */
-static int ctl_handle_signal(struct ctl_daemon *d, int sig_fd)
+static void ctl_reload_done(struct ctl_daemon *d)
+{
+	struct ctl_loaded next;
+	char err[CTL_ERR_LEN];
+	int r;
+
+	r = ctl_loader_finish(d->reload, &next, err, sizeof(err));
+	d->reload = NULL;
+	if (r) {
+		fw_err("%s", err);
+		fw_err("reload failed; keeping the %zu rules in force", d->cfg.nrules);
+	} else {
+		ctl_reload_apply(d, &next);
+	}
+	if (d->reload_again) {
+		d->reload_again = 0;
+		ctl_reload_start(d);
+	}
+}
+
+static void ctl_handle_signal(struct ctl_daemon *d, int sig_fd)
 {
 	struct signalfd_siginfo si;
 
 	if (read(sig_fd, &si, sizeof(si)) != sizeof(si))
-		return errno == EINTR || errno == EAGAIN;
+		return;
 	switch (si.ssi_signo) {
 	case SIGHUP:
-		ctl_reload(d);
-		return 1;
+		ctl_reload_start(d);
+		break;
 	case SIGUSR1:
 		ctl_report_stats(d->engine, stdout);
-		return 1;
+		break;
 	default:
 		fw_info("signal %u: stopping", si.ssi_signo);
-		return 0;
+		d->running = 0;
+		break;
+	}
+}
+
+static void ctl_port_changed(struct ctl_daemon *d, unsigned change)
+{
+	if (change & CTL_PORT_GONE) {
+		d->running = 0;
+		d->status = 1;
+	} else if (change & CTL_PORT_CHANGED) {
+		fp_engine_sync_queues(d->engine);
+	}
+}
+
+static void ctl_on_link(const struct ctl_link_event *ev, void *arg)
+{
+	struct ctl_daemon *d = arg;
+
+	if (d->running)
+		ctl_port_changed(d, ctl_ports_apply(&d->ports, ev));
+}
+
+static void ctl_handle_links(struct ctl_daemon *d)
+{
+	int err = ctl_netwatch_read(d->links, ctl_on_link, d);
+
+	if (err == -ENOBUFS) {
+		fw_warn("link notifications were lost; reading both ports again");
+		ctl_port_changed(d, ctl_ports_refresh(&d->ports));
+	} else if (err) {
+		fw_warn("reading link notifications: %s", strerror(-err));
+	}
+}
+
+static void ctl_event_loop(struct ctl_daemon *d, int sig_fd)
+{
+	struct pollfd pfd[CTL_POLL_N];
+
+	pfd[CTL_POLL_SIGNAL] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
+	pfd[CTL_POLL_LINK] = (struct pollfd){ .fd = ctl_netwatch_fd(d->links), .events = POLLIN };
+	while (d->running) {
+		pfd[CTL_POLL_LOADER] = (struct pollfd){
+			.fd = d->reload ? ctl_loader_fd(d->reload) : -1, .events = POLLIN };
+		if (poll(pfd, CTL_POLL_N, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fw_err("poll: %s; stopping", strerror(errno));
+			d->status = 1;
+			return;
+		}
+		if (pfd[CTL_POLL_SIGNAL].revents)
+			ctl_handle_signal(d, sig_fd);
+		if (d->running && pfd[CTL_POLL_LINK].revents)
+			ctl_handle_links(d);
+		if (d->running && d->reload && pfd[CTL_POLL_LOADER].revents)
+			ctl_reload_done(d);
 	}
 }
 
@@ -141,33 +217,54 @@ static void ctl_raise_memlock(void)
 		"beyond it", (unsigned long long)r.rlim_cur / 1024, strerror(err));
 }
 
-int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
+/* Engine, link watch and port state, in that order. */
+static int ctl_daemon_start(struct ctl_daemon *d, struct fp_ruleset *rs)
 {
-	struct ctl_daemon d = { .path = a->config };
 	struct fp_engine_cfg ec;
-	struct fp_ruleset *rs;
-	uint32_t leaked;
 	int err;
 
-	if (ctl_load(d.path, &d.cfg, &rs))
-		return 1;
 	ctl_raise_memlock();
-	ctl_engine_cfg(&d.cfg, &ec);
-	err = fp_engine_create(&ec, rs, &d.engine);
-	if (!err)
-		err = fp_engine_start(d.engine);
+	ctl_engine_cfg(&d->cfg, &ec);
+	err = fp_engine_create(&ec, rs, &d->engine);
 	if (!err) {
+		err = ctl_netwatch_open(&d->links);
+		if (err)
+			fw_err("cannot watch the ports' links (rtnetlink): %s", strerror(-err));
+	}
+	if (!err)
+		err = ctl_ports_init(&d->ports, ec.ifname, fp_engine_max_frame(d->engine));
+	if (!err)
+		err = fp_engine_start(d->engine);
+	return err;
+}
+
+int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
+{
+	struct ctl_daemon d = { .path = a->config, .running = 1 };
+	struct ctl_loaded l;
+	char err[CTL_ERR_LEN];
+	uint32_t leaked;
+
+	if (ctl_load(d.path, &l, err, sizeof(err))) {
+		fw_err("%s", err);
+		return 1;
+	}
+	d.cfg = l.cfg;
+	if (!ctl_daemon_start(&d, l.rules)) {
 		fw_info("running: %s (outside) <-> %s (inside), %u queues, %zu rules; "
 			"SIGHUP reloads, SIGUSR1 prints counters", d.cfg.port[FP_PORT_OUTSIDE],
 			d.cfg.port[FP_PORT_INSIDE], d.engine->nqueues, d.cfg.nrules);
-		while (ctl_handle_signal(&d, sig_fd))
-			;
+		ctl_event_loop(&d, sig_fd);
+		ctl_loader_abandon(d.reload);
 		fp_engine_stop(d.engine); /* the exit table counts every frame */
 		ctl_report_stats(d.engine, stdout);
+	} else {
+		d.status = 1;
 	}
+	ctl_netwatch_close(d.links);
 	leaked = fp_engine_destroy(d.engine);
 	if (leaked)
 		fw_err("%u UMEM frames were not accounted for at exit", leaked);
 	ctl_config_fini(&d.cfg);
-	return err || leaked ? 1 : 0;
+	return d.status || leaked ? 1 : 0;
 }

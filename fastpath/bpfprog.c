@@ -86,6 +86,7 @@ void fp_bpfprog_destroy(struct fp_bpfprog *p)
 	if (!p)
 		return;
 	fp_bpfprog_detach(p);
+	xskwall_redirect_bpf__destroy(p->twin);
 	xskwall_redirect_bpf__destroy(p->skel);
 	free(p);
 }
@@ -136,6 +137,55 @@ int fp_bpfprog_set_socket(struct fp_bpfprog *p, uint32_t queue, int xsk_fd)
 	if (bpf_map_update_elem(map_fd, &queue, &xsk_fd, 0))
 		return -errno;
 	return 0;
+}
+
+/* A second instance of the program on the same maps (XSKMAP, miss
+ * counter) and with the same miss verdict. */
+static int fp_bpfprog_load_twin(struct fp_bpfprog *p)
+{
+	struct xskwall_redirect_bpf *t = xskwall_redirect_bpf__open();
+	int err;
+
+	if (!t)
+		return -errno;
+	t->rodata->fw_miss_action = p->skel->rodata->fw_miss_action;
+	err = bpf_map__reuse_fd(t->maps.fw_xsks, bpf_map__fd(p->skel->maps.fw_xsks));
+	if (!err)
+		err = bpf_map__reuse_fd(t->maps.fw_miss, bpf_map__fd(p->skel->maps.fw_miss));
+	if (!err)
+		err = xskwall_redirect_bpf__load(t);
+	if (err) {
+		xskwall_redirect_bpf__destroy(t);
+		return err;
+	}
+	p->twin = t;
+	return 0;
+}
+
+/* The kernel ignores a link update to the program already attached, so
+ * the link alternates between two instances of it. */
+int fp_bpfprog_refresh(struct fp_bpfprog *p)
+{
+	struct xskwall_redirect_bpf *next;
+	int err;
+
+	if (p->link_fd < 0)
+		return 0;
+	if (!p->twin) {
+		err = fp_bpfprog_load_twin(p);
+		if (err)
+			return err;
+	}
+	next = p->on_twin ? p->skel : p->twin;
+	if (bpf_link_update(p->link_fd, bpf_program__fd(next->progs.xskwall_redirect), NULL))
+		return -errno;
+	p->on_twin = !p->on_twin;
+	return 0;
+}
+
+void fp_bpfprog_clear_socket(struct fp_bpfprog *p, uint32_t queue)
+{
+	(void)bpf_map_delete_elem(bpf_map__fd(p->skel->maps.fw_xsks), &queue);
 }
 
 static int fp_link(struct fp_bpfprog *p, uint32_t flags)

@@ -24,6 +24,8 @@ struct fp_bpfprog {
 	int link_fd;   /* -1 until attached */
 	int mode;      /* enum fp_xdp_mode obtained once attached */
 	struct xskwall_redirect_bpf *skel;
+	struct xskwall_redirect_bpf *twin; /* loaded by the first refresh */
+	int on_twin;                       /* the link runs twin's program */
 };
 
 /* Check the interface is free (removing a stale, netlink-attached
@@ -36,6 +38,16 @@ void fp_bpfprog_destroy(struct fp_bpfprog *p);
 
 /* Put socket fd into XSKMAP slot `queue`. */
 int fp_bpfprog_set_socket(struct fp_bpfprog *p, uint32_t queue, int xsk_fd);
+
+/* Attach the program again, atomically (bpf_link_update: no frame goes
+ * without it). After a channel change a driver may run XDP only on the
+ * queues it had when the program was attached (veth 6.x: queues added
+ * later pass their frames to the stack); a new attachment covers every
+ * queue. */
+int fp_bpfprog_refresh(struct fp_bpfprog *p);
+
+/* Empty XSKMAP slot `queue` (its frames meet the miss verdict again). */
+void fp_bpfprog_clear_socket(struct fp_bpfprog *p, uint32_t queue);
 
 /* Attach in the requested mode; AUTO tries native, then generic. */
 int fp_bpfprog_attach(struct fp_bpfprog *p, int mode);

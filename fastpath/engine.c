@@ -23,6 +23,8 @@
 #include "worker.h"
 
 
+static void fp_engine_report_unserved(const struct fp_engine *e, int p);
+
 static int fp_count_queues(const char *ifname, const char *kind)
 {
 	char path[128];
@@ -112,17 +114,26 @@ static int fp_engine_check_cpus(const struct fp_engine *e)
 /* Every queue in use must exist as an rx and a tx queue on both ports:
  * copy-mode TX leaves on the tx queue of the socket's id, and a bind to a
  * missing one succeeds but never sends (afxdp-notes.md). */
-static int fp_engine_pick_queues(struct fp_engine *e)
+static int fp_engine_count_queues(const struct fp_engine *e, int rxq[FP_NPORTS],
+				   int txq[FP_NPORTS])
 {
-	int rxq[FP_NPORTS], txq[FP_NPORTS];
-
 	for (int p = 0; p < FP_NPORTS; p++) {
 		rxq[p] = fp_count_queues(e->cfg.ifname[p], "rx-");
 		txq[p] = fp_count_queues(e->cfg.ifname[p], "tx-");
-		if (rxq[p] <= 0 || txq[p] <= 0) {
-			fw_err("%s: cannot read its queues from /sys/class/net", e->cfg.ifname[p]);
+		if (rxq[p] <= 0 || txq[p] <= 0)
 			return -ENODEV;
-		}
+	}
+	return 0;
+}
+
+static int fp_engine_pick_queues(struct fp_engine *e)
+{
+	int *rxq = e->rxq, *txq = e->txq;
+
+	if (fp_engine_count_queues(e, rxq, txq)) {
+		fw_err("%s/%s: cannot read their queues from /sys/class/net", e->cfg.ifname[0],
+		       e->cfg.ifname[1]);
+		return -ENODEV;
 	}
 	for (uint32_t q = 0; q < FW_MAX_QUEUES; q++) {
 		int wanted = e->cfg.queue_mask ? !!(e->cfg.queue_mask & (1ull << q)) : (int)q < rxq[0];
@@ -162,25 +173,22 @@ static int fp_engine_cpu_list(const struct fp_engine *e, uint16_t *cpus, uint32_
 	return (int)n;
 }
 
-static void fp_engine_place_workers(struct fp_engine *e)
+static void fp_engine_place_worker(struct fp_engine *e, uint32_t i)
 {
 	uint16_t defaults[CPU_SETSIZE];
 	const uint16_t *cpus = e->cfg.cpus;
 	uint32_t n = e->cfg.ncpus;
+	struct fp_worker *w = &e->worker[i];
 
 	if (!n) {
 		cpus = defaults;
 		n = fp_engine_cpu_list(e, defaults, CPU_SETSIZE);
 	}
-	for (uint32_t i = 0; i < e->nqueues; i++) {
-		struct fp_worker *w = &e->worker[i];
-
-		w->qp = e->qp[i];
-		w->rules = &e->rules;
-		w->stats = &e->stats[i];
-		w->cpu = n ? cpus[i % n] : -1;
-		w->idle_spin_ns = e->cfg.idle_spin_ns;
-	}
+	w->qp = e->qp[i];
+	w->rules = &e->rules;
+	w->stats = &e->stats[i];
+	w->cpu = n ? cpus[i % n] : -1;
+	w->idle_spin_ns = e->cfg.idle_spin_ns;
 }
 
 static int fp_engine_open_queue(struct fp_engine *e, uint32_t i)
@@ -246,14 +254,16 @@ static void fp_engine_report_busy_poll(const struct fp_engine *e)
 	}
 }
 
+/* Room for every queue a port may have, so that queues added at runtime
+ * never move the workers or counters of the running ones. */
 static int fp_engine_alloc(struct fp_engine *e)
 {
-	e->worker = calloc(e->nqueues, sizeof(*e->worker));
-	if (posix_memalign((void **)&e->stats, 64, e->nqueues * sizeof(*e->stats)))
+	e->worker = calloc(FW_MAX_QUEUES, sizeof(*e->worker));
+	if (posix_memalign((void **)&e->stats, 64, FW_MAX_QUEUES * sizeof(*e->stats)))
 		e->stats = NULL;
 	if (!e->worker || !e->stats)
 		return -ENOMEM;
-	memset(e->stats, 0, e->nqueues * sizeof(*e->stats));
+	memset(e->stats, 0, FW_MAX_QUEUES * sizeof(*e->stats));
 	return 0;
 }
 
@@ -288,7 +298,10 @@ int fp_engine_create(const struct fp_engine_cfg *cfg, struct fp_ruleset *rules,
 		fp_engine_destroy(e);
 		return err;
 	}
-	fp_engine_place_workers(e);
+	for (uint32_t i = 0; i < e->nqueues; i++)
+		fp_engine_place_worker(e, i);
+	for (int p = 0; p < FP_NPORTS; p++)
+		fp_engine_report_unserved(e, p);
 	fp_engine_report_busy_poll(e);
 	*out = e;
 	return 0;
@@ -309,6 +322,7 @@ int fp_engine_start(struct fp_engine *e)
 	}
 	if (err) {
 		fw_err("start failed: %s", strerror(-err));
+		fp_engine_stop(e); /* nothing attached or running until destroy */
 		return err;
 	}
 	e->attached = 1;
@@ -331,6 +345,94 @@ static uint32_t fp_engine_account(struct fp_engine *e)
 		leaked += a.lost;
 	}
 	return leaked;
+}
+
+/* Serve queue q from now on: sockets, UMEM and a worker, as at start-up.
+ * On failure nothing of it is left and its frames meet on-miss. */
+static int fp_engine_add_queue(struct fp_engine *e, uint32_t q)
+{
+	uint32_t i = e->nqueues;
+	int err;
+
+	e->queue[i] = q;
+	err = fp_engine_open_queue(e, i);
+	if (!err) {
+		fp_engine_place_worker(e, i);
+		err = fp_worker_start(&e->worker[i]);
+	}
+	if (err) {
+		for (int p = 0; p < FP_NPORTS; p++)
+			fp_bpfprog_clear_socket(e->prog[p], q);
+		fp_qpair_destroy(e->qp[i]);
+		e->qp[i] = NULL;
+		fw_err("queue %u: cannot be served (%s); its frames meet on-miss", q, strerror(-err));
+		return err;
+	}
+	e->nqueues++;
+	fw_info("queue %u: added while running, worker on CPU %d (%u queues now)", q,
+		e->worker[i].cpu, e->nqueues);
+	return 0;
+}
+
+static int fp_engine_serves(const struct fp_engine *e, uint32_t q)
+{
+	for (uint32_t i = 0; i < e->nqueues; i++)
+		if (e->queue[i] == q)
+			return 1;
+	return 0;
+}
+
+/* Log the queues of port p that exist but have no socket. */
+static void fp_engine_report_unserved(const struct fp_engine *e, int p)
+{
+	char list[256];
+	size_t off = 0;
+
+	list[0] = '\0';
+	for (int q = 0; q < e->rxq[p] && q < FW_MAX_QUEUES && off < sizeof(list); q++)
+		if (!fp_engine_serves(e, (uint32_t)q))
+			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%d", off ? "," : "", q);
+	if (off)
+		fw_warn("%s (%s): rx queues %s have no socket (%s): their frames meet on-miss (%s), "
+			"counted in on_miss", e->cfg.ifname[p], fp_port_name(p), list,
+			e->cfg.queue_mask ? "not in `queues`" : "the other port lacks them",
+			e->cfg.miss_action == FW_MISS_PASS ? "pass" : "drop");
+}
+
+int fp_engine_sync_queues(struct fp_engine *e)
+{
+	int rxq[FP_NPORTS], txq[FP_NPORTS], err = 0, n = FW_MAX_QUEUES;
+
+	if (fp_engine_count_queues(e, rxq, txq))
+		return 0; /* the port is going away: the link watch says so */
+	if (!memcmp(rxq, e->rxq, sizeof(rxq)) && !memcmp(txq, e->txq, sizeof(txq)))
+		return 0;
+	for (int p = 0; p < FP_NPORTS; p++)
+		if (rxq[p] != e->rxq[p] || txq[p] != e->txq[p])
+			fw_info("%s (%s): %d rx and %d tx queues, %d and %d before", e->cfg.ifname[p],
+				fp_port_name(p), rxq[p], txq[p], e->rxq[p], e->txq[p]);
+	for (int p = 0; p < FP_NPORTS; p++) {
+		int r = rxq[p] > e->rxq[p] ? fp_bpfprog_refresh(e->prog[p]) : 0;
+
+		if (r)
+			fw_err("%s (%s): cannot attach %s again for its new queues: %s",
+			       e->cfg.ifname[p], fp_port_name(p), FW_XDP_PROG_NAME, strerror(-r));
+	}
+	memcpy(e->rxq, rxq, sizeof(rxq));
+	memcpy(e->txq, txq, sizeof(txq));
+	for (int p = 0; p < FP_NPORTS; p++) {
+		n = rxq[p] < n ? rxq[p] : n;
+		n = txq[p] < n ? txq[p] : n;
+	}
+	for (uint32_t q = 0; !e->cfg.queue_mask && q < (uint32_t)n; q++)
+		if (!fp_engine_serves(e, q) && e->nqueues < FW_MAX_QUEUES) {
+			int r = fp_engine_add_queue(e, q);
+
+			err = err ? err : r;
+		}
+	for (int p = 0; p < FP_NPORTS; p++)
+		fp_engine_report_unserved(e, p);
+	return err;
 }
 
 void fp_engine_stop(struct fp_engine *e)
@@ -391,6 +493,11 @@ int fp_engine_xsk_stats(const struct fp_engine *e, uint32_t i, int port,
 	if (getsockopt(e->qp[i]->port[port].fd, SOL_XDP, XDP_STATISTICS, out, &len))
 		return -errno;
 	return 0;
+}
+
+uint32_t fp_engine_max_frame(const struct fp_engine *e)
+{
+	return e->cfg.frame_size - XDP_PACKET_HEADROOM;
 }
 
 int fp_engine_port_misses(const struct fp_engine *e, int port, uint64_t *out)

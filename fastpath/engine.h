@@ -39,8 +39,9 @@ struct fp_engine {
 	uint32_t queue[FW_MAX_QUEUES]; /* queue ids in use */
 	struct fp_bpfprog *prog[FP_NPORTS];
 	struct fp_qpair *qp[FW_MAX_QUEUES];
-	struct fp_worker *worker;       /* nqueues of them */
-	struct fp_queue_stats *stats;   /* nqueues of them */
+	struct fp_worker *worker;       /* FW_MAX_QUEUES, nqueues in use */
+	struct fp_queue_stats *stats;   /* FW_MAX_QUEUES, nqueues in use */
+	int rxq[FP_NPORTS], txq[FP_NPORTS]; /* the ports' queue counts, as last read */
 	struct fp_ruleset *rules;       /* RCU slot */
 	uint64_t rules_generation;
 	int attached;
@@ -54,6 +55,13 @@ int fp_engine_create(const struct fp_engine_cfg *cfg, struct fp_ruleset *rules,
 
 /* Start the workers, then attach both programs. */
 int fp_engine_start(struct fp_engine *e);
+
+/* Re-read both ports' queue counts (after a link notification). With
+ * `queues all`, every queue both ports now have gets sockets, UMEM and a
+ * worker, as at start-up; the running ones are not touched. Queues that
+ * exist without a socket are logged (their frames meet on-miss). Returns
+ * 0, or the error of a queue that could not be added (logged). */
+int fp_engine_sync_queues(struct fp_engine *e);
 
 /* Stop the workers, then detach both programs. Counters and sockets stay
  * readable (the exit table) until destroy. Idempotent. */
@@ -76,6 +84,11 @@ void fp_engine_queue_stats(const struct fp_engine *e, uint32_t i, struct fp_queu
 /* The kernel's XDP_STATISTICS for the socket of queue i on port p. */
 int fp_engine_xsk_stats(const struct fp_engine *e, uint32_t i, int port,
 			struct xdp_statistics *out);
+
+/* The largest frame a socket can receive (the UMEM frame less the
+ * kernel's headroom; multi-buffer frames are not supported): larger ones
+ * are dropped by the kernel (k_rx_dropped). */
+uint32_t fp_engine_max_frame(const struct fp_engine *e);
 
 /* Frames port p's XDP program gave the on-miss verdict: their queue had
  * no socket (a queue left out by `queues`, or added at runtime). */

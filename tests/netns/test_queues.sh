@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Two queues: a socket pair and a worker each, traffic on both forwarded
 # and counted per queue. With `queues 0`, frames on queue 1 meet on-miss:
-# `drop` stops them in XDP, `pass` hands them to fw's kernel stack.
+# `drop` stops them in XDP, `pass` hands them to fw's kernel stack; either
+# way the port's on_miss counter counts them.
 # Frames are steered to a queue with XPS (tx-q <- CPU q) plus taskset.
 . "$(dirname "$0")/lib.sh"
 [ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs to steer traffic to 2 queues"
@@ -56,6 +57,11 @@ check "queues 0: one queue in use" grep -q "1 queues" "$FW_LOG"
 check "on-miss drop: queue-1 frames do not reach the sink" [ "$(seen_by "$NS_SINK" "$SINK_IF")" = 0 ]
 check "on-miss drop: nor fw's kernel stack" [ "$(seen_by "$NS_FW" "$FW_OUT")" = 0 ]
 check "queue 0 still forwards (20 of 20)" [ "$(seen_by "$NS_SINK" "$SINK_IF" 0)" = 20 ]
+fw_stats
+misses=$(on_miss outside)
+check "on_miss of outside counts the 40 frames sent to queue 1 (measured $misses)" [ "$misses" = 40 ]
+check "the start-up log names queue 1 as meeting on-miss" \
+	grep -q "$FW_OUT (outside): rx queues 1 have no socket (not in \`queues\`)" "$FW_LOG"
 fw_stop
 
 conf=$(write_conf q0-pass.conf <<'CONF'

@@ -1,0 +1,131 @@
+/* control/loader.c - loads in the foreground and on a loader thread.
+ *
+ * The loader thread and its owner each hold one reference; whoever drops
+ * the last one frees the loader (the owner after a join in finish, or the
+ * thread itself when the owner abandoned it). */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include "loader.h"
+
+int ctl_load(const char *path, struct ctl_loaded *out, char *err, size_t errlen)
+{
+	int r;
+
+	out->rules = NULL;
+	r = ctl_config_load(path, &out->cfg, err, errlen);
+	if (!r)
+		r = ctl_config_validate_ports(&out->cfg, err, errlen);
+	if (!r) {
+		r = fp_ruleset_create(out->cfg.rules, out->cfg.nrules, &out->cfg.policy, &out->rules);
+		if (r)
+			snprintf(err, errlen, "%s: cannot compile the rules: %s", path, strerror(-r));
+	}
+	if (r)
+		ctl_loaded_fini(out);
+	return r;
+}
+
+void ctl_loaded_fini(struct ctl_loaded *l)
+{
+	fp_ruleset_destroy(l->rules);
+	l->rules = NULL;
+	ctl_config_fini(&l->cfg);
+}
+
+struct ctl_loader {
+	char *path;
+	int event_fd;
+	pthread_t thread;
+	atomic_int refs;
+	int result;
+	struct ctl_loaded loaded;
+	char err[CTL_ERR_LEN];
+};
+
+static void ctl_loader_free(struct ctl_loader *l)
+{
+	if (!l->result)
+		ctl_loaded_fini(&l->loaded);
+	if (l->event_fd >= 0)
+		close(l->event_fd);
+	free(l->path);
+	free(l);
+}
+
+static void ctl_loader_unref(struct ctl_loader *l)
+{
+	if (atomic_fetch_sub(&l->refs, 1) == 1)
+		ctl_loader_free(l);
+}
+
+static void *ctl_loader_main(void *arg)
+{
+	struct ctl_loader *l = arg;
+	uint64_t one = 1;
+
+	l->result = ctl_load(l->path, &l->loaded, l->err, sizeof(l->err));
+	if (write(l->event_fd, &one, sizeof(one)) != sizeof(one))
+		abort(); /* an eventfd below its maximum always takes 1 */
+	ctl_loader_unref(l);
+	return NULL;
+}
+
+int ctl_loader_start(const char *path, struct ctl_loader **out)
+{
+	struct ctl_loader *l = calloc(1, sizeof(*l));
+	int err;
+
+	if (!l)
+		return -ENOMEM;
+	l->path = strdup(path);
+	l->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	l->result = -ECANCELED;
+	atomic_init(&l->refs, 2);
+	if (!l->path || l->event_fd < 0) {
+		err = l->path ? -errno : -ENOMEM;
+		ctl_loader_free(l);
+		return err;
+	}
+	err = pthread_create(&l->thread, NULL, ctl_loader_main, l);
+	if (err) {
+		ctl_loader_free(l);
+		return -err;
+	}
+	*out = l;
+	return 0;
+}
+
+int ctl_loader_fd(const struct ctl_loader *l)
+{
+	return l->event_fd;
+}
+
+int ctl_loader_finish(struct ctl_loader *l, struct ctl_loaded *out, char *err, size_t errlen)
+{
+	int r;
+
+	pthread_join(l->thread, NULL);
+	r = l->result;
+	if (!r) {
+		*out = l->loaded;
+		l->result = -ECANCELED; /* handed over: not freed with the loader */
+	} else {
+		snprintf(err, errlen, "%s", l->err);
+	}
+	ctl_loader_unref(l);
+	return r;
+}
+
+void ctl_loader_abandon(struct ctl_loader *l)
+{
+	if (!l)
+		return;
+	pthread_detach(l->thread);
+	ctl_loader_unref(l);
+}
