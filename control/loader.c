@@ -1,4 +1,4 @@
-/* control/loader.c - loads in the foreground and on a loader thread.
+/* control/loader.c - a reload's load (load.h) on a thread of its own.
  *
  * The loader thread and its owner each hold one reference; whoever drops
  * the last one frees the loader (the owner after a join in finish, or the
@@ -12,31 +12,6 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include "loader.h"
-
-int ctl_load(const char *path, struct ctl_loaded *out, char *err, size_t errlen)
-{
-	int r;
-
-	out->rules = NULL;
-	r = ctl_config_load(path, &out->cfg, err, errlen);
-	if (!r)
-		r = ctl_config_validate_ports(&out->cfg, err, errlen);
-	if (!r) {
-		r = fp_ruleset_create(out->cfg.rules, out->cfg.nrules, &out->cfg.policy, &out->rules);
-		if (r)
-			snprintf(err, errlen, "%s: cannot compile the rules: %s", path, strerror(-r));
-	}
-	if (r)
-		ctl_loaded_fini(out);
-	return r;
-}
-
-void ctl_loaded_fini(struct ctl_loaded *l)
-{
-	fp_ruleset_destroy(l->rules);
-	l->rules = NULL;
-	ctl_config_fini(&l->cfg);
-}
 
 struct ctl_loader {
 	char *path;

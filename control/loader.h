@@ -1,25 +1,10 @@
-/* control/loader.h - a configuration read, checked and compiled into a
- * rule snapshot: in the foreground (start-up, --check) or, for a reload,
- * on a thread of its own, so that a slow reload never keeps the daemon
- * from answering its signals. */
+/* control/loader.h - a reload's load (load.h) on a thread of its own, so
+ * that a slow reload never keeps the daemon from answering its signals. */
 #ifndef CTL_LOADER_H
 #define CTL_LOADER_H
 
 #include <stddef.h>
-#include "config.h"
-#include "ruleset.h"
-
-struct ctl_loaded {
-	struct fw_config cfg;
-	struct fp_ruleset *rules;
-};
-
-/* Parse `path`, check its ports, compile its rules. On failure returns
- * nonzero with the reason in err, and *out is empty (nothing to free). */
-int ctl_load(const char *path, struct ctl_loaded *out, char *err, size_t errlen);
-
-/* Free what a successful ctl_load gave; the result is empty again. */
-void ctl_loaded_fini(struct ctl_loaded *l);
+#include "load.h"
 
 struct ctl_loader;
 

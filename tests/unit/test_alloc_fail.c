@@ -31,6 +31,7 @@
 
 #include "classify.h"
 #include "config.h"
+#include "load.h"
 #include "failalloc.h"
 #include "parse.h"
 #include "pktbuild.h"
@@ -419,37 +420,27 @@ static void test_compile(void **state)
 
 /* ---- 3: reload --------------------------------------------------------- */
 
-/* control/daemon.c's ctl_load + ctl_reload, less the engine and the
- * logging: parse the file, check it, compile it; only when all of that
- * succeeded publish the snapshot (RCU) and take the new configuration.
+/* A reload as control/daemon.c does it, less the engine and the logging:
+ * the daemon's own ctl_load (parse, check, compile: load.c), then, only
+ * when all of that succeeded and the ports are the same, publish the
+ * snapshot (RCU, as fp_engine_publish_rules) and take the configuration.
  * On failure nothing in *run changes. */
 static int reload(struct running *run, const char *path, char *err)
 {
-	struct fp_ruleset *rs = NULL;
-	struct fw_config next;
+	struct ctl_loaded next;
 	int r;
 
-	r = ctl_config_load(path, &next, err, CTL_ERR_LEN);
-	if (!r)
-		r = ctl_config_validate_ports(&next, err, CTL_ERR_LEN);
-	if (!r) {
-		r = fp_ruleset_create(next.rules, next.nrules, &next.policy, &rs);
-		if (r)
-			snprintf(err, CTL_ERR_LEN, "%s: cannot compile the rules: %s",
-				 path, strerror(-r));
-	}
-	if (!r && !ctl_config_same_ports(&run->cfg, &next)) {
+	r = ctl_load(path, &next, err, CTL_ERR_LEN);
+	if (!r && !ctl_config_same_ports(&run->cfg, &next.cfg)) {
 		snprintf(err, CTL_ERR_LEN, "%s: needs a restart", path);
+		ctl_loaded_fini(&next);
 		r = -EINVAL;
 	}
-	if (r) {
-		fp_ruleset_destroy(rs);
-		ctl_config_fini(&next);
+	if (r)
 		return r;
-	}
-	fp_rules_publish(&run->slot, rs);
+	fp_rules_publish(&run->slot, next.rules);
 	ctl_config_fini(&run->cfg);
-	run->cfg = next;
+	run->cfg = next.cfg;
 	return 0;
 }
 

@@ -1,0 +1,29 @@
+/* control/load.c - parse, check, compile; all or nothing. */
+#include <stdio.h>
+#include <string.h>
+#include "load.h"
+
+int ctl_load(const char *path, struct ctl_loaded *out, char *err, size_t errlen)
+{
+	int r;
+
+	out->rules = NULL;
+	r = ctl_config_load(path, &out->cfg, err, errlen);
+	if (!r)
+		r = ctl_config_validate_ports(&out->cfg, err, errlen);
+	if (!r) {
+		r = fp_ruleset_create(out->cfg.rules, out->cfg.nrules, &out->cfg.policy, &out->rules);
+		if (r)
+			snprintf(err, errlen, "%s: cannot compile the rules: %s", path, strerror(-r));
+	}
+	if (r)
+		ctl_loaded_fini(out);
+	return r;
+}
+
+void ctl_loaded_fini(struct ctl_loaded *l)
+{
+	fp_ruleset_destroy(l->rules);
+	l->rules = NULL;
+	ctl_config_fini(&l->cfg);
+}
