@@ -27,7 +27,7 @@ const char *fp_xdp_mode_name(int mode)
 	}
 }
 
-static int fp_prog_name_by_id(uint32_t id, char *name, size_t len)
+int fp_bpf_prog_name(uint32_t id, char *name, size_t len)
 {
 	struct bpf_prog_info info;
 	uint32_t info_len = sizeof(info);
@@ -73,7 +73,7 @@ static int fp_check_free(struct fp_bpfprog *p)
 	id = q.prog_id ? q.prog_id : (q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id);
 	if (!id)
 		return 0;
-	fp_prog_name_by_id(id, name, sizeof(name));
+	fp_bpf_prog_name(id, name, sizeof(name));
 	if (!strncmp(name, FW_XDP_PROG_NAME, BPF_OBJ_NAME_LEN - 1))
 		return fp_remove_stale(p, id, q.attach_mode);
 	fw_err("%s already has XDP program '%s' (id %u); xskwall will not replace it",

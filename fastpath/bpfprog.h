@@ -61,4 +61,7 @@ int fp_bpfprog_misses(const struct fp_bpfprog *p, uint64_t *out);
 
 const char *fp_xdp_mode_name(int mode);
 
+/* The name of loaded BPF program `id` into name; -errno. */
+int fp_bpf_prog_name(uint32_t id, char *name, size_t len);
+
 #endif /* FP_BPFPROG_H */

@@ -399,9 +399,34 @@ static void fp_engine_report_unserved(const struct fp_engine *e, int p)
 			e->cfg.miss_action == FW_MISS_PASS ? "pass" : "drop");
 }
 
+/* A port whose rx queues grew gets its program attached again, so that
+ * the driver runs it on the new queues too (fp_bpfprog_refresh). */
+static void fp_engine_cover_new_queues(struct fp_engine *e, const int rxq[FP_NPORTS])
+{
+	for (int p = 0; p < FP_NPORTS; p++) {
+		int err = rxq[p] > e->rxq[p] ? fp_bpfprog_refresh(e->prog[p]) : 0;
+
+		if (err)
+			fw_err("%s (%s): cannot attach %s again for its new queues: %s",
+			       e->cfg.ifname[p], fp_port_name(p), FW_XDP_PROG_NAME, strerror(-err));
+	}
+}
+
+/* Queues every port has as an rx and a tx queue. */
+static uint32_t fp_engine_common_queues(const struct fp_engine *e)
+{
+	int n = FW_MAX_QUEUES;
+
+	for (int p = 0; p < FP_NPORTS; p++) {
+		n = e->rxq[p] < n ? e->rxq[p] : n;
+		n = e->txq[p] < n ? e->txq[p] : n;
+	}
+	return (uint32_t)n;
+}
+
 int fp_engine_sync_queues(struct fp_engine *e)
 {
-	int rxq[FP_NPORTS], txq[FP_NPORTS], err = 0, n = FW_MAX_QUEUES;
+	int rxq[FP_NPORTS], txq[FP_NPORTS], err = 0;
 
 	if (fp_engine_count_queues(e, rxq, txq))
 		return 0; /* the port is going away: the link watch says so */
@@ -411,20 +436,10 @@ int fp_engine_sync_queues(struct fp_engine *e)
 		if (rxq[p] != e->rxq[p] || txq[p] != e->txq[p])
 			fw_info("%s (%s): %d rx and %d tx queues, %d and %d before", e->cfg.ifname[p],
 				fp_port_name(p), rxq[p], txq[p], e->rxq[p], e->txq[p]);
-	for (int p = 0; p < FP_NPORTS; p++) {
-		int r = rxq[p] > e->rxq[p] ? fp_bpfprog_refresh(e->prog[p]) : 0;
-
-		if (r)
-			fw_err("%s (%s): cannot attach %s again for its new queues: %s",
-			       e->cfg.ifname[p], fp_port_name(p), FW_XDP_PROG_NAME, strerror(-r));
-	}
+	fp_engine_cover_new_queues(e, rxq);
 	memcpy(e->rxq, rxq, sizeof(rxq));
 	memcpy(e->txq, txq, sizeof(txq));
-	for (int p = 0; p < FP_NPORTS; p++) {
-		n = rxq[p] < n ? rxq[p] : n;
-		n = txq[p] < n ? txq[p] : n;
-	}
-	for (uint32_t q = 0; !e->cfg.queue_mask && q < (uint32_t)n; q++)
+	for (uint32_t q = 0; !e->cfg.queue_mask && q < fp_engine_common_queues(e); q++)
 		if (!fp_engine_serves(e, q) && e->nqueues < FW_MAX_QUEUES) {
 			int r = fp_engine_add_queue(e, q);
 

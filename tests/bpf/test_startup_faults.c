@@ -304,29 +304,11 @@ static int is_xsk(int fd)
 	return !getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) && domain == AF_XDP;
 }
 
-static int prog_name(__u32 id, char *name, size_t len)
-{
-	struct bpf_prog_info info;
-	__u32 info_len = sizeof(info);
-	int fd, err;
-
-	memset(&info, 0, sizeof(info));
-	fd = bpf_prog_get_fd_by_id(id);
-	if (fd < 0)
-		return -errno;
-	err = bpf_obj_get_info_by_fd(fd, &info, &info_len);
-	close(fd);
-	if (err)
-		return -errno;
-	snprintf(name, len, "%s", info.name);
-	return 0;
-}
-
 static int is_ours(__u32 id)
 {
 	char name[BPF_OBJ_NAME_LEN];
 
-	return !prog_name(id, name, sizeof(name)) &&
+	return !fp_bpf_prog_name(id, name, sizeof(name)) &&
 	       !strncmp(name, FW_XDP_PROG_NAME, BPF_OBJ_NAME_LEN - 1);
 }
 
