@@ -131,8 +131,6 @@ unsigned ctl_ports_apply(struct ctl_ports *ps, const struct ctl_link_event *ev)
 
 unsigned ctl_ports_refresh(struct ctl_ports *ps)
 {
-	unsigned r = CTL_PORT_CHANGED;
-
 	for (int p = 0; p < FP_NPORTS; p++) {
 		struct ctl_port now = ps->port[p];
 
@@ -140,5 +138,5 @@ unsigned ctl_ports_refresh(struct ctl_ports *ps)
 			return ctl_port_gone(&ps->port[p], p);
 		ctl_port_update(ps, p, now.flags & CTL_LINK_RUNNING, now.mtu);
 	}
-	return r;
+	return CTL_PORT_CHANGED;
 }

@@ -23,8 +23,6 @@
 #include "worker.h"
 
 
-static void fp_engine_report_unserved(const struct fp_engine *e, int p);
-
 static int fp_count_queues(const char *ifname, const char *kind)
 {
 	char path[128];
@@ -228,6 +226,31 @@ static int fp_engine_open_queue(struct fp_engine *e, uint32_t i)
 	return 0;
 }
 
+static int fp_engine_serves(const struct fp_engine *e, uint32_t q)
+{
+	for (uint32_t i = 0; i < e->nqueues; i++)
+		if (e->queue[i] == q)
+			return 1;
+	return 0;
+}
+
+/* Log the queues of port p that exist but have no socket. */
+static void fp_engine_report_unserved(const struct fp_engine *e, int p)
+{
+	char list[256];
+	size_t off = 0;
+
+	list[0] = '\0';
+	for (int q = 0; q < e->rxq[p] && q < FW_MAX_QUEUES && off < sizeof(list); q++)
+		if (!fp_engine_serves(e, (uint32_t)q))
+			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%d", off ? "," : "", q);
+	if (off)
+		fw_warn("%s (%s): rx queues %s have no socket (%s): their frames meet on-miss (%s), "
+			"counted in on_miss", e->cfg.ifname[p], fp_port_name(p), list,
+			e->cfg.queue_mask ? "not in `queues`" : "the other port lacks them",
+			e->cfg.miss_action == FW_MISS_PASS ? "pass" : "drop");
+}
+
 /* Busy polling keeps the receive work on the worker's CPU only while the
  * device defers its interrupts (napi_defer_hard_irqs) and a timer
  * (gro_flush_timeout) takes over when the worker sleeps; without them the
@@ -372,31 +395,6 @@ static int fp_engine_add_queue(struct fp_engine *e, uint32_t q)
 	fw_info("queue %u: added while running, worker on CPU %d (%u queues now)", q,
 		e->worker[i].cpu, e->nqueues);
 	return 0;
-}
-
-static int fp_engine_serves(const struct fp_engine *e, uint32_t q)
-{
-	for (uint32_t i = 0; i < e->nqueues; i++)
-		if (e->queue[i] == q)
-			return 1;
-	return 0;
-}
-
-/* Log the queues of port p that exist but have no socket. */
-static void fp_engine_report_unserved(const struct fp_engine *e, int p)
-{
-	char list[256];
-	size_t off = 0;
-
-	list[0] = '\0';
-	for (int q = 0; q < e->rxq[p] && q < FW_MAX_QUEUES && off < sizeof(list); q++)
-		if (!fp_engine_serves(e, (uint32_t)q))
-			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%d", off ? "," : "", q);
-	if (off)
-		fw_warn("%s (%s): rx queues %s have no socket (%s): their frames meet on-miss (%s), "
-			"counted in on_miss", e->cfg.ifname[p], fp_port_name(p), list,
-			e->cfg.queue_mask ? "not in `queues`" : "the other port lacks them",
-			e->cfg.miss_action == FW_MISS_PASS ? "pass" : "drop");
 }
 
 /* A port whose rx queues grew gets its program attached again, so that
