@@ -9,7 +9,7 @@
 # share one subnet, so frames cross xskwall unmodified. Addresses come from
 # 198.18.0.0/15 and 2001:db8::/32 only; neighbours are static so that no
 # ARP/ND chatter moves counters; L4 checksum and VLAN offloads are off on the
-# endpoints so frames are complete on the wire (afxdp-notes.md).
+# endpoints so frames are complete on the wire.
 set -euo pipefail
 . "$(dirname "$0")/ns.sh"
 

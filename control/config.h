@@ -1,4 +1,5 @@
-/* control/config.h - the configuration file -> struct fw_config.
+/* control/config.h - the configuration file -> struct fw_config
+ * (config_read.c, config_keys.c, config_rules.c, config_format.c).
  *
  * Line-oriented, nft-like grammar (README, "Configuration"). Parsing is all
  * or nothing: on error the output config is left empty (fini'd) and the
@@ -11,9 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <net/if.h>
+#include "fw/abi.h"
+#include "modes.h"
 #include "rule.h"
 
-#define CTL_MAX_QUEUES 64     /* == FW_MAX_QUEUES */
 #define CTL_MAX_CPUS 1024
 #define CTL_MAX_INCLUDE_DEPTH 8
 /* Limits on what one configuration may read (README, "Limits"): only
@@ -30,17 +32,15 @@
 #define CTL_MAX_BUSY_POLL_BUDGET 1024
 #define CTL_DEFAULT_BUSY_POLL_BUDGET 64
 
-enum ctl_xdp_mode { CTL_XDP_AUTO = 0, CTL_XDP_NATIVE, CTL_XDP_GENERIC };
-enum ctl_bind_mode { CTL_BIND_AUTO = 0, CTL_BIND_ZEROCOPY, CTL_BIND_COPY };
 
 struct fw_config {
 	char port[FP_NPORTS][IF_NAMESIZE]; /* "" when not given */
 	int queues_all;                    /* `queues all` (the default) */
-	uint64_t queue_mask;               /* bit q: queue q, when !queues_all */
+	uint64_t queue_mask;               /* bit q: queue q (< FW_MAX_QUEUES), when !queues_all */
 	struct fp_policy policy;           /* defaults: pass, drop, pass */
 	uint8_t on_miss;                   /* enum fp_verdict, default drop */
-	uint8_t xdp_mode;                  /* enum ctl_xdp_mode */
-	uint8_t bind_mode;                 /* enum ctl_bind_mode */
+	uint8_t xdp_mode;                  /* enum fp_xdp_mode */
+	uint8_t bind_mode;                 /* enum fp_bind_mode */
 	uint32_t ncpus;                    /* 0: default placement */
 	uint16_t cpus[CTL_MAX_CPUS];       /* `cpus 0,2-3`: worker q -> cpus[q % ncpus] */
 	uint32_t idle_spin_us;             /* worker polls this long before sleeping */
@@ -71,8 +71,14 @@ int ctl_config_parse_buf(const char *buf, size_t len, const char *name,
  * --check and start-up use it; reload uses ctl_config_same_ports(). */
 int ctl_config_validate_ports(const struct fw_config *cfg, char *err, size_t errlen);
 
-/* Nonzero when a and b agree on everything a reload cannot change
- * (ports, queues, on-miss, modes, cpus, idle spin, busy polling). */
+/* The first key on which a and b differ that a reload cannot change
+ * (the key table's reload column), or NULL when they agree on all. */
+const char *ctl_config_restart_key(const struct fw_config *a, const struct fw_config *b);
+
+/* Those keys as "port, queues, ... or busy-poll-budget", into buf. */
+const char *ctl_config_restart_keys(char *buf, size_t len);
+
+/* Nonzero when a and b agree on everything a reload cannot change. */
 int ctl_config_same_ports(const struct fw_config *a, const struct fw_config *b);
 
 /* Write one rule back in config syntax (for listings); returns snprintf's. */

@@ -54,16 +54,13 @@ int ctl_check(const char *path)
 
 static void ctl_engine_cfg(const struct fw_config *c, struct fp_engine_cfg *ec)
 {
-	static const int xdp_modes[] = { FP_XDP_AUTO, FP_XDP_NATIVE, FP_XDP_GENERIC };
-	static const int bind_modes[] = { FP_BIND_AUTO, FP_BIND_ZEROCOPY, FP_BIND_COPY };
-
 	memset(ec, 0, sizeof(*ec));
 	for (int p = 0; p < FP_NPORTS; p++)
 		snprintf(ec->ifname[p], sizeof(ec->ifname[p]), "%s", c->port[p]);
 	ec->queue_mask = c->queues_all ? 0 : c->queue_mask;
 	ec->miss_action = c->on_miss == FP_PASS ? FW_MISS_PASS : FW_MISS_DROP;
-	ec->xdp_mode = xdp_modes[c->xdp_mode];
-	ec->bind_mode = bind_modes[c->bind_mode];
+	ec->xdp_mode = c->xdp_mode;
+	ec->bind_mode = c->bind_mode;
 	ec->ncpus = c->ncpus;
 	ec->cpus = c->cpus;
 	ec->idle_spin_ns = (uint64_t)c->idle_spin_us * 1000;
@@ -87,10 +84,13 @@ static void ctl_reload_start(struct ctl_daemon *d)
 
 static void ctl_reload_apply(struct ctl_daemon *d, struct ctl_loaded *next)
 {
-	if (!ctl_config_same_ports(&d->cfg, &next->cfg)) {
-		fw_err("reload failed: ports, queues, on-miss, xdp-mode, bind-mode, cpus, "
-		       "idle-spin-us or busy-poll changed, which needs a restart; "
-		       "keeping the %zu rules in force", d->cfg.nrules);
+	const char *changed = ctl_config_restart_key(&d->cfg, &next->cfg);
+	char keys[256];
+
+	if (changed) {
+		fw_err("reload failed: %s changed (a reload may not change %s), which needs a "
+		       "restart; keeping the %zu rules in force", changed,
+		       ctl_config_restart_keys(keys, sizeof(keys)), d->cfg.nrules);
 		ctl_loaded_fini(next);
 		return;
 	}
@@ -98,7 +98,7 @@ static void ctl_reload_apply(struct ctl_daemon *d, struct ctl_loaded *next)
 	ctl_config_fini(&d->cfg);
 	d->cfg = next->cfg;
 	fw_info("reloaded %s: %zu rules in force (generation %llu)", d->path, d->cfg.nrules,
-		(unsigned long long)d->engine->rules_generation);
+		(unsigned long long)fp_engine_rules_generation(d->engine));
 }
 
 static void ctl_reload_done(struct ctl_daemon *d)
@@ -253,7 +253,7 @@ int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
 	if (!ctl_daemon_start(&d, l.rules)) {
 		fw_info("running: %s (outside) <-> %s (inside), %u queues, %zu rules; "
 			"SIGHUP reloads, SIGUSR1 prints counters", d.cfg.port[FP_PORT_OUTSIDE],
-			d.cfg.port[FP_PORT_INSIDE], d.engine->nqueues, d.cfg.nrules);
+			d.cfg.port[FP_PORT_INSIDE], fp_engine_nqueues(d.engine), d.cfg.nrules);
 		ctl_event_loop(&d, sig_fd);
 		ctl_loader_abandon(d.reload);
 		fp_engine_stop(d.engine); /* the exit table counts every frame */

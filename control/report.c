@@ -22,14 +22,14 @@ static void ctl_report_kernel(const struct fp_engine *e, FILE *f)
 	fprintf(f, "%-6s %-15s %12s %12s %12s %12s %12s %12s\n", "queue", "socket",
 		"k_rx_dropped", "k_rx_invalid", "k_tx_invalid", "k_rx_full", "k_fill_empty",
 		"k_tx_empty");
-	for (uint32_t i = 0; i < e->nqueues; i++) {
+	for (uint32_t i = 0; i < fp_engine_nqueues(e); i++) {
 		for (int p = 0; p < FP_NPORTS; p++) {
 			struct xdp_statistics k;
 
 			if (fp_engine_xsk_stats(e, i, p, &k))
 				continue;
 			fprintf(f, "%-6u %-15s %12llu %12llu %12llu %12llu %12llu %12llu\n",
-				e->queue[i], fp_port_name(p), (unsigned long long)k.rx_dropped,
+				fp_engine_queue_id(e, i), fp_port_name(p), (unsigned long long)k.rx_dropped,
 				(unsigned long long)k.rx_invalid_descs,
 				(unsigned long long)k.tx_invalid_descs,
 				(unsigned long long)k.rx_ring_full,
@@ -47,7 +47,7 @@ static void ctl_report_misses(const struct fp_engine *e, FILE *f)
 
 		if (fp_engine_port_misses(e, p, &n))
 			continue;
-		fprintf(f, "%-8s %-15s %12" PRIu64 "\n", fp_port_name(p), e->cfg.ifname[p], n);
+		fprintf(f, "%-8s %-15s %12" PRIu64 "\n", fp_port_name(p), fp_engine_ifname(e, p), n);
 	}
 }
 
@@ -60,12 +60,12 @@ void ctl_report_stats(const struct fp_engine *e, FILE *f)
 	for (unsigned c = 0; c < FP_CTR_COUNT; c++)
 		fprintf(f, " %12s", fp_ctr_name(c));
 	fputc('\n', f);
-	for (uint32_t i = 0; i < e->nqueues; i++) {
+	for (uint32_t i = 0; i < fp_engine_nqueues(e); i++) {
 		struct fp_queue_stats s;
 
 		fp_engine_queue_stats(e, i, &s);
 		fp_stats_accumulate(&total, &s);
-		snprintf(qname, sizeof(qname), "%u", e->queue[i]);
+		snprintf(qname, sizeof(qname), "%u", fp_engine_queue_id(e, i));
 		for (int d = 0; d < FP_NPORTS; d++)
 			ctl_report_row(f, qname, d, &s.dir[d]);
 	}

@@ -2,19 +2,14 @@
  * and its XSKMAP: load, fill the map, attach through a bpf_link, detach.
  *
  * One instance per port, because a map keyed by queue index can serve only
- * one interface (afxdp-notes.md). The bpf_link ties the attachment to this
+ * one interface. The bpf_link ties the attachment to this
  * process: even after SIGKILL nothing stays on the interface. */
 #ifndef FP_BPFPROG_H
 #define FP_BPFPROG_H
 
 #include <stdint.h>
 #include <net/if.h>
-
-enum fp_xdp_mode {
-	FP_XDP_AUTO = 0,    /* native if the driver has it, else generic */
-	FP_XDP_NATIVE = 1,
-	FP_XDP_GENERIC = 2,
-};
+#include "modes.h"
 
 struct xskwall_redirect_bpf;
 

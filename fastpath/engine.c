@@ -1,6 +1,6 @@
 /* fastpath/engine.c - owns and wires the whole data plane.
  *
- * Decisions recorded here (style.md section 4):
+ * Decisions recorded here:
  * - miss action: fail closed (drop) by default; the loader sets it.
  * - UMEM layout: one UMEM per queue index, shared by that queue's outside
  *   and inside sockets, owned by one worker: no pool lock, no atomics.
@@ -9,52 +9,32 @@
  * Order: load programs, bind sockets, fill the maps, start workers, then
  * attach, so no frame meets the miss verdict while a socket exists; the
  * reverse on the way down. */
-#include <dirent.h>
 #include <errno.h>
-#include <numa.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "fw/log.h"
+#include "device.h"
 #include "engine.h"
 #include "publish.h"
 #include "worker.h"
 
-
-static int fp_count_queues(const char *ifname, const char *kind)
-{
-	char path[128];
-	struct dirent *de;
-	DIR *dir;
-	int n = 0;
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/queues", ifname);
-	dir = opendir(path);
-	if (!dir)
-		return -errno;
-	while ((de = readdir(dir)))
-		n += !strncmp(de->d_name, kind, strlen(kind));
-	closedir(dir);
-	return n;
-}
-
-static long fp_read_long(const char *ifname, const char *file)
-{
-	char path[128];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", ifname, file);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
+struct fp_engine {
+	struct fp_engine_cfg cfg;
+	int numa_node;
+	uint32_t nqueues;
+	uint32_t queue[FW_MAX_QUEUES]; /* queue ids in use */
+	struct fp_bpfprog *prog[FP_NPORTS];
+	struct fp_qpair *qp[FW_MAX_QUEUES];
+	struct fp_worker *worker;       /* FW_MAX_QUEUES, nqueues in use */
+	struct fp_queue_stats *stats;   /* FW_MAX_QUEUES, nqueues in use */
+	int rxq[FP_NPORTS], txq[FP_NPORTS]; /* the ports' queue counts, as last read */
+	struct fp_ruleset *rules;       /* RCU slot */
+	uint64_t rules_generation;
+	int attached;
+};
 
 /* Name every port whose interface does not exist, not just the first. */
 static int fp_engine_check_ports(const struct fp_engine *e)
@@ -62,32 +42,12 @@ static int fp_engine_check_ports(const struct fp_engine *e)
 	int missing = 0;
 
 	for (int p = 0; p < FP_NPORTS; p++) {
-		if (if_nametoindex(e->cfg.ifname[p]))
+		if (fp_device_exists(e->cfg.ifname[p]))
 			continue;
 		fw_err("port %s: interface %s does not exist", fp_port_name(p), e->cfg.ifname[p]);
 		missing++;
 	}
 	return missing ? -ENODEV : 0;
-}
-
-/* "0-3,6" into buf: the CPUs of set. */
-static const char *fp_cpu_set_text(const cpu_set_t *set, char *buf, size_t len)
-{
-	size_t off = 0;
-
-	buf[0] = '\0';
-	for (int c = 0; c < CPU_SETSIZE && off < len; c++) {
-		int last = c;
-
-		if (!CPU_ISSET(c, set))
-			continue;
-		while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, set))
-			last++;
-		off += (size_t)snprintf(buf + off, len - off, last > c ? "%s%d-%d" : "%s%d",
-					off ? "," : "", c, last);
-		c = last;
-	}
-	return buf;
 }
 
 /* Every CPU of `cpus` must be one this process may run on. */
@@ -97,13 +57,13 @@ static int fp_engine_check_cpus(const struct fp_engine *e)
 	cpu_set_t set;
 	int bad = 0;
 
-	if (!e->cfg.ncpus || sched_getaffinity(0, sizeof(set), &set))
+	if (!e->cfg.ncpus || fp_device_allowed_cpus(&set))
 		return 0;
 	for (uint32_t i = 0; i < e->cfg.ncpus; i++) {
 		if (e->cfg.cpus[i] < CPU_SETSIZE && CPU_ISSET(e->cfg.cpus[i], &set))
 			continue;
 		fw_err("cpus: CPU %u does not exist or is not available here (the CPUs are %s)",
-		       e->cfg.cpus[i], fp_cpu_set_text(&set, have, sizeof(have)));
+		       e->cfg.cpus[i], fp_device_cpu_text(&set, have, sizeof(have)));
 		bad++;
 	}
 	return bad ? -EINVAL : 0;
@@ -111,16 +71,13 @@ static int fp_engine_check_cpus(const struct fp_engine *e)
 
 /* Every queue in use must exist as an rx and a tx queue on both ports:
  * copy-mode TX leaves on the tx queue of the socket's id, and a bind to a
- * missing one succeeds but never sends (afxdp-notes.md). */
+ * missing one succeeds but never sends. */
 static int fp_engine_count_queues(const struct fp_engine *e, int rxq[FP_NPORTS],
 				   int txq[FP_NPORTS])
 {
-	for (int p = 0; p < FP_NPORTS; p++) {
-		rxq[p] = fp_count_queues(e->cfg.ifname[p], "rx-");
-		txq[p] = fp_count_queues(e->cfg.ifname[p], "tx-");
-		if (rxq[p] <= 0 || txq[p] <= 0)
+	for (int p = 0; p < FP_NPORTS; p++)
+		if (fp_device_queues(e->cfg.ifname[p], &rxq[p], &txq[p]))
 			return -ENODEV;
-	}
 	return 0;
 }
 
@@ -150,27 +107,6 @@ static int fp_engine_pick_queues(struct fp_engine *e)
 	return e->nqueues ? 0 : -EINVAL;
 }
 
-static int fp_engine_cpu_list(const struct fp_engine *e, uint16_t *cpus, uint32_t max)
-{
-	uint32_t n = 0;
-	cpu_set_t set;
-
-	if (e->numa_node >= 0 && numa_available() >= 0) {
-		struct bitmask *bm = numa_allocate_cpumask();
-
-		if (bm && !numa_node_to_cpus(e->numa_node, bm))
-			for (uint32_t c = 0; c < bm->size && n < max; c++)
-				if (numa_bitmask_isbitset(bm, c))
-					cpus[n++] = c;
-		numa_free_cpumask(bm);
-	}
-	if (!n && !sched_getaffinity(0, sizeof(set), &set))
-		for (uint32_t c = 0; c < CPU_SETSIZE && n < max; c++)
-			if (CPU_ISSET(c, &set))
-				cpus[n++] = c;
-	return (int)n;
-}
-
 static void fp_engine_place_worker(struct fp_engine *e, uint32_t i)
 {
 	uint16_t defaults[CPU_SETSIZE];
@@ -180,7 +116,7 @@ static void fp_engine_place_worker(struct fp_engine *e, uint32_t i)
 
 	if (!n) {
 		cpus = defaults;
-		n = fp_engine_cpu_list(e, defaults, CPU_SETSIZE);
+		n = fp_device_node_cpus(e->numa_node, defaults, CPU_SETSIZE);
 	}
 	w->qp = e->qp[i];
 	w->rules = &e->rules;
@@ -265,8 +201,8 @@ static void fp_engine_report_busy_poll(const struct fp_engine *e)
 	}
 	for (int p = 0; p < FP_NPORTS; p++) {
 		const char *ifn = e->cfg.ifname[p];
-		long defer = fp_read_long(ifn, "napi_defer_hard_irqs");
-		long flush = fp_read_long(ifn, "gro_flush_timeout");
+		long defer = fp_device_sysfs_long(ifn, "napi_defer_hard_irqs");
+		long flush = fp_device_sysfs_long(ifn, "gro_flush_timeout");
 
 		fw_info("%s: busy-poll on (budget %u), napi_defer_hard_irqs %ld, gro_flush_timeout %ld ns",
 			ifn, e->cfg.busy_poll_budget, defer, flush);
@@ -305,7 +241,7 @@ int fp_engine_create(const struct fp_engine_cfg *cfg, struct fp_ruleset *rules,
 	e->rules = rules;
 	e->cfg.ring_size = cfg->ring_size ? cfg->ring_size : FP_DEFAULT_RING;
 	e->cfg.frame_size = cfg->frame_size ? cfg->frame_size : FP_DEFAULT_FRAME;
-	e->numa_node = (int)fp_read_long(cfg->ifname[FP_PORT_OUTSIDE], "device/numa_node");
+	e->numa_node = (int)fp_device_sysfs_long(cfg->ifname[FP_PORT_OUTSIDE], "device/numa_node");
 	err = fp_engine_check_ports(e);
 	if (!err)
 		err = fp_engine_check_cpus(e);
@@ -516,6 +452,26 @@ uint32_t fp_engine_max_frame(const struct fp_engine *e)
 int fp_engine_port_misses(const struct fp_engine *e, int port, uint64_t *out)
 {
 	return fp_bpfprog_misses(e->prog[port], out);
+}
+
+uint32_t fp_engine_nqueues(const struct fp_engine *e)
+{
+	return e->nqueues;
+}
+
+uint32_t fp_engine_queue_id(const struct fp_engine *e, uint32_t i)
+{
+	return e->queue[i];
+}
+
+const char *fp_engine_ifname(const struct fp_engine *e, int port)
+{
+	return e->cfg.ifname[port];
+}
+
+uint64_t fp_engine_rules_generation(const struct fp_engine *e)
+{
+	return e->rules_generation;
 }
 
 int fp_engine_worker_cpu(const struct fp_engine *e, uint32_t i)

@@ -30,22 +30,9 @@ struct fp_engine_cfg {
 	uint32_t busy_poll_budget; /* 0: no busy polling */
 };
 
-struct fp_worker;
-
-struct fp_engine {
-	struct fp_engine_cfg cfg;
-	int numa_node;
-	uint32_t nqueues;
-	uint32_t queue[FW_MAX_QUEUES]; /* queue ids in use */
-	struct fp_bpfprog *prog[FP_NPORTS];
-	struct fp_qpair *qp[FW_MAX_QUEUES];
-	struct fp_worker *worker;       /* FW_MAX_QUEUES, nqueues in use */
-	struct fp_queue_stats *stats;   /* FW_MAX_QUEUES, nqueues in use */
-	int rxq[FP_NPORTS], txq[FP_NPORTS]; /* the ports' queue counts, as last read */
-	struct fp_ruleset *rules;       /* RCU slot */
-	uint64_t rules_generation;
-	int attached;
-};
+/* The running firewall; opaque: control code reads it through the
+ * accessors below. */
+struct fp_engine;
 
 /* Set everything up short of attaching: programs loaded, sockets bound and
  * in the maps, fill rings primed. Takes ownership of `rules`, even on
@@ -93,6 +80,18 @@ uint32_t fp_engine_max_frame(const struct fp_engine *e);
 /* Frames port p's XDP program gave the on-miss verdict: their queue had
  * no socket (a queue left out by `queues`, or added at runtime). */
 int fp_engine_port_misses(const struct fp_engine *e, int port, uint64_t *out);
+
+/* Queues in use (they may grow while running: fp_engine_sync_queues). */
+uint32_t fp_engine_nqueues(const struct fp_engine *e);
+
+/* The queue id of the i-th queue in use (i < nqueues). */
+uint32_t fp_engine_queue_id(const struct fp_engine *e, uint32_t i);
+
+/* The interface of port p. */
+const char *fp_engine_ifname(const struct fp_engine *e, int port);
+
+/* How many snapshots have been published since start (0: the first). */
+uint64_t fp_engine_rules_generation(const struct fp_engine *e);
 
 /* CPU the worker of queue i is pinned to (-1: none). */
 int fp_engine_worker_cpu(const struct fp_engine *e, uint32_t i);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "rule.h"
 
 #define FP_ETH_HLEN 14u
 #define FP_VLAN_HLEN 4u
@@ -26,8 +27,6 @@
 #define FP_IPV4_OFFSET 0x1fff
 #define FP_IPV6_FRAG_OFFSET 0xfff8
 
-#define FP_PROTO_ICMP 1
-#define FP_PROTO_ICMPV6 58
 
 enum {
 	FP_NH_HOPOPTS = 0,

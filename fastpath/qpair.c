@@ -1,6 +1,6 @@
 /* fastpath/qpair.c - creating and taking apart a queue pair's sockets.
  *
- * libxdp's shared-UMEM rules (afxdp-notes.md): xsk_umem__create once, then
+ * libxdp's shared-UMEM rules: xsk_umem__create once, then
  * xsk_socket__create_shared for each (interface, queue), each with its own
  * fill/completion ring structs; the outside socket is the UMEM's owner and
  * is created first. A failed owner cannot be re-created on the same UMEM,

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <linux/if_xdp.h>
 #include <xdp/xsk.h>
+#include "modes.h"
 #include "rule.h"
 #include "umem.h"
 
@@ -18,12 +19,6 @@
 /* SO_BUSY_POLL: the worker's recvfrom/sendto never block, so any value
  * turns busy polling on; it bounds how long a blocking call would spin. */
 #define FP_BUSY_POLL_USECS 20
-
-enum fp_bind_mode {
-	FP_BIND_AUTO = 0,     /* zero-copy if the driver can, else copy */
-	FP_BIND_ZEROCOPY = 1, /* zero-copy or fail */
-	FP_BIND_COPY = 2,
-};
 
 struct fp_qpair_cfg {
 	const char *ifname[FP_NPORTS];

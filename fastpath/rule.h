@@ -20,6 +20,12 @@ enum fp_port_id {
 	FP_NPORTS = 2,
 };
 
+/* IP protocol numbers the parser, the rules and the grammar name. */
+#define FP_PROTO_ICMP 1
+#define FP_PROTO_TCP 6
+#define FP_PROTO_UDP 17
+#define FP_PROTO_ICMPV6 58
+
 /* "outside" or "inside": the word the config and every message use. */
 static inline const char *fp_port_name(int port)
 {

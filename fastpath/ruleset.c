@@ -25,8 +25,6 @@
 			FP_MATCH_ICMP_TYPE | FP_MATCH_ICMP_CODE | \
 			FP_MATCH_IN | FP_MATCH_FAMILY)
 
-#define FP_PROTO_ICMP 1
-#define FP_PROTO_ICMPV6 58
 
 /* Rule indices must stay below FP_NO_RULE (classify.h). */
 #define FP_MAX_RULES ((size_t)UINT32_MAX - 1)

@@ -100,7 +100,7 @@ static int gen_xsk_open(const struct gen_worker *w, struct gen_xsk *x)
 }
 
 /* Copy-mode TX on a queue the device does not have binds fine and sends
- * nothing (afxdp-notes.md): check first. */
+ * nothing: check first. */
 static int gen_xsk_queue_check(const struct gen_worker *w)
 {
 	char path[96];

@@ -499,7 +499,7 @@ static void run_engine(struct outcome *o)
 		o->create_rc = fp_engine_create(&cfg, rs, &e);
 	o->handed_back = e != NULL;
 	if (!o->create_rc) {
-		o->nqueues = e->nqueues;
+		o->nqueues = fp_engine_nqueues(e);
 		o->start_rc = fp_engine_start(e);
 	}
 	if (!o->create_rc && !o->start_rc) {

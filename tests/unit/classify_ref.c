@@ -51,7 +51,7 @@ static int ref_rule_family(const struct fp_rule *r)
 	if (r->match & FP_MATCH_DST)
 		return r->dst.family;
 	if (r->match & FP_MATCH_ICMP_TYPE)
-		return r->proto == 1 ? FP_FAMILY_IPV4 : FP_FAMILY_IPV6;
+		return r->proto == FP_PROTO_ICMP ? FP_FAMILY_IPV4 : FP_FAMILY_IPV6;
 	return FP_FAMILY_ANY;
 }
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include "rule.h"
 
 #define PB_ETH_P_IPV4 0x0800
 #define PB_ETH_P_ARP 0x0806
@@ -19,10 +20,6 @@
 #define PB_ETH_P_8021AD 0x88a8
 #define PB_ETH_P_LLDP 0x88cc
 
-#define PB_IPPROTO_ICMP 1
-#define PB_IPPROTO_TCP 6
-#define PB_IPPROTO_UDP 17
-#define PB_IPPROTO_ICMPV6 58
 #define PB_IPPROTO_NONE 59
 
 #define PB_NH_HOPOPTS 0
@@ -220,12 +217,12 @@ static inline size_t pb_l4(uint8_t *b, uint8_t proto, uint8_t type,
 			   uint8_t code, size_t payload)
 {
 	switch (proto) {
-	case PB_IPPROTO_UDP:
+	case FP_PROTO_UDP:
 		return pb_udp(b, 4000, 53, payload);
-	case PB_IPPROTO_TCP:
+	case FP_PROTO_TCP:
 		return pb_tcp(b, 4000, 443);
-	case PB_IPPROTO_ICMP:
-	case PB_IPPROTO_ICMPV6:
+	case FP_PROTO_ICMP:
+	case FP_PROTO_ICMPV6:
 		return pb_icmp(b, type, code);
 	default:
 		return 0;
@@ -235,11 +232,11 @@ static inline size_t pb_l4(uint8_t *b, uint8_t proto, uint8_t type,
 static inline size_t pb_l4_len(uint8_t proto)
 {
 	switch (proto) {
-	case PB_IPPROTO_UDP:
-	case PB_IPPROTO_ICMP:
-	case PB_IPPROTO_ICMPV6:
+	case FP_PROTO_UDP:
+	case FP_PROTO_ICMP:
+	case FP_PROTO_ICMPV6:
 		return 8;
-	case PB_IPPROTO_TCP:
+	case FP_PROTO_TCP:
 		return 20;
 	default:
 		return 0;

@@ -163,7 +163,7 @@ static void write_file(const char *path, const char *text, size_t len)
 
 static int setup(void **state)
 {
-	const struct pb_frame f = { .family = 4, .proto = PB_IPPROTO_UDP,
+	const struct pb_frame f = { .family = 4, .proto = FP_PROTO_UDP,
 				    .src = { 198, 18, 0, 1 }, .dst = { 198, 18, 0, 2 } };
 	const char *tmp = getenv("TMPDIR");
 	uint8_t frame[128];
@@ -288,8 +288,8 @@ static struct fp_pkt probe_for(const struct fp_rule *r)
 	p.cls = (r->match & FP_MATCH_FAMILY) && r->family == FP_FAMILY_IPV6 ?
 		FP_PKT_IPV6 : FP_PKT_IPV4;
 	p.ethertype = p.cls == FP_PKT_IPV6 ? PB_ETH_P_IPV6 : PB_ETH_P_IPV4;
-	p.proto = (r->match & FP_MATCH_PROTO) ? r->proto : PB_IPPROTO_UDP;
-	p.has_icmp = p.proto == PB_IPPROTO_ICMP || p.proto == PB_IPPROTO_ICMPV6;
+	p.proto = (r->match & FP_MATCH_PROTO) ? r->proto : FP_PROTO_UDP;
+	p.has_icmp = p.proto == FP_PROTO_ICMP || p.proto == FP_PROTO_ICMPV6;
 	p.icmp_type = r->icmp_type;
 	p.icmp_code = r->icmp_code;
 	memcpy(p.src, r->src.addr, sizeof(p.src));

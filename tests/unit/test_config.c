@@ -135,8 +135,8 @@ static void test_demo(void **state)
 	assert_int_equal(c.policy.malformed, FP_PASS);
 	assert_int_equal(c.policy.non_ip, FP_DROP);
 	assert_int_equal(c.on_miss, FP_PASS);
-	assert_int_equal(c.xdp_mode, CTL_XDP_NATIVE);
-	assert_int_equal(c.bind_mode, CTL_BIND_COPY);
+	assert_int_equal(c.xdp_mode, FP_XDP_NATIVE);
+	assert_int_equal(c.bind_mode, FP_BIND_COPY);
 	assert_int_equal(c.ncpus, 3);
 	assert_int_equal(c.cpus[0], 2);
 	assert_int_equal(c.cpus[1], 4);
@@ -186,8 +186,8 @@ static void test_defaults(void **state)
 	assert_int_equal(c.policy.malformed, FP_DROP);
 	assert_int_equal(c.policy.non_ip, FP_PASS);
 	assert_int_equal(c.on_miss, FP_DROP);
-	assert_int_equal(c.xdp_mode, CTL_XDP_AUTO);
-	assert_int_equal(c.bind_mode, CTL_BIND_AUTO);
+	assert_int_equal(c.xdp_mode, FP_XDP_AUTO);
+	assert_int_equal(c.bind_mode, FP_BIND_AUTO);
 	assert_int_equal(c.ncpus, 0);
 	assert_int_equal(c.idle_spin_us, CTL_DEFAULT_IDLE_SPIN_US);
 	assert_int_equal(c.busy_poll, 0);
