@@ -86,7 +86,8 @@ softnet_drops() {
 # lists a counter, a minute of CPU with a million-element set)
 drops_nft() {
 	local n
-	n=$(in_fw "$BENCH_BIN/xskwall-nftcount" "$NFT_FAMILY" xwb dropped | cut -d' ' -f1)
+	n=$(in_fw "$BENCH_BIN/xskwall-nftcount" --family "$NFT_FAMILY" --table xwb --counter dropped |
+		cut -d' ' -f1)
 	echo "${n:-0} $(softnet_drops)"
 }
 

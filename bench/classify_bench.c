@@ -13,7 +13,6 @@
  *
  * Output: one JSON line per (family, rules). */
 #include <errno.h>
-#include <getopt.h>
 #include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "benchopt.h"
 #include "classify.h"
 #include "parse.h"
 #include "ruleset.h"
@@ -386,36 +386,20 @@ static int cb_one(const struct cb_opts *o, int fam, size_t n)
 	return err;
 }
 
+/* A count in [min, max] into *out. */
 static int cb_parse_size(const char *s, size_t min, size_t max, size_t *out)
 {
-	unsigned long long v;
-	char *end;
+	uint64_t v;
 
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v < min || v > max)
+	if (bench_parse_u64(s, min, max, &v))
 		return -EINVAL;
 	*out = (size_t)v;
 	return 0;
 }
 
-static int cb_parse_double(const char *s, double min, double max, double *out)
+static int opt_rules(void *opts, const char *arg)
 {
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= min && v <= max))
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-static int opt_rules(struct cb_opts *o, const char *arg)
-{
+	struct cb_opts *o = opts;
 	char buf[512], *tok, *save = NULL;
 	size_t v;
 
@@ -433,8 +417,10 @@ static int opt_rules(struct cb_opts *o, const char *arg)
 	return o->ncounts ? 0 : -EINVAL;
 }
 
-static int opt_family(struct cb_opts *o, const char *arg)
+static int opt_family(void *opts, const char *arg)
 {
+	struct cb_opts *o = opts;
+
 	if (!strcmp(arg, "4"))
 		o->fams = 1;
 	else if (!strcmp(arg, "6"))
@@ -446,37 +432,27 @@ static int opt_family(struct cb_opts *o, const char *arg)
 	return 0;
 }
 
-static int opt_packets(struct cb_opts *o, const char *arg)
+static int opt_packets(void *o, const char *arg)
 {
-	return cb_parse_size(arg, 1, 100000000, &o->packets);
+	return cb_parse_size(arg, 1, 100000000, &((struct cb_opts *)o)->packets);
 }
 
-static int opt_seconds(struct cb_opts *o, const char *arg)
+static int opt_seconds(void *o, const char *arg)
 {
-	return cb_parse_double(arg, 0, 3600, &o->seconds);
+	return bench_parse_double(arg, 0, 3600, &((struct cb_opts *)o)->seconds);
 }
 
-static int opt_hit(struct cb_opts *o, const char *arg)
+static int opt_hit(void *o, const char *arg)
 {
-	return cb_parse_double(arg, 0, 1, &o->hit);
+	return bench_parse_double(arg, 0, 1, &((struct cb_opts *)o)->hit);
 }
 
-static int opt_seed(struct cb_opts *o, const char *arg)
+static int opt_seed(void *o, const char *arg)
 {
-	size_t v;
-	int err = cb_parse_size(arg, 0, SIZE_MAX, &v);
-
-	if (!err)
-		o->seed = v;
-	return err;
+	return bench_parse_u64(arg, 0, UINT64_MAX, &((struct cb_opts *)o)->seed);
 }
 
-struct cb_opt {
-	const char *name, *metavar, *help;
-	int (*apply)(struct cb_opts *o, const char *arg);
-};
-
-static const struct cb_opt cb_optab[] = {
+static const struct bench_opt cb_optab[] = {
 	{ "rules", "LIST", "rule counts, e.g. 1,10,100 "
 	  "(default 1,10,100,1000,10000,100000,1000000)", opt_rules },
 	{ "family", "4|6|both", "address family (default both)", opt_family },
@@ -488,50 +464,13 @@ static const struct cb_opt cb_optab[] = {
 	{ "seed", "N", "random seed (default 1)", opt_seed },
 };
 
-#define CB_NOPTS (sizeof(cb_optab) / sizeof(cb_optab[0]))
-
-static void cb_usage(FILE *f)
-{
-	unsigned i;
-
-	fprintf(f, "usage: xskwall-classify-bench [options]\n"
-		"Times fp_ruleset_create() and fp_classify(); one JSON line "
-		"per (family, rules).\n");
-	for (i = 0; i < CB_NOPTS; i++)
-		fprintf(f, "  --%s %s\n      %s\n", cb_optab[i].name,
-			cb_optab[i].metavar, cb_optab[i].help);
-}
-
-/* 0, 1 after --help, or -EINVAL (reason on stderr). */
-static int cb_parse_args(int argc, char **argv, struct cb_opts *o)
-{
-	struct option lo[CB_NOPTS + 2] = { { 0 } };
-	unsigned i;
-	int c;
-
-	for (i = 0; i < CB_NOPTS; i++)
-		lo[i] = (struct option){ cb_optab[i].name, required_argument,
-					 NULL, (int)i };
-	lo[CB_NOPTS] = (struct option){ "help", no_argument, NULL, 'h' };
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		if (c == 'h') {
-			cb_usage(stdout);
-			return 1;
-		}
-		if (c < 0 || c >= (int)CB_NOPTS || cb_optab[c].apply(o, optarg)) {
-			if (c >= 0 && c < (int)CB_NOPTS)
-				fprintf(stderr, "--%s: bad value '%s'\n",
-					cb_optab[c].name, optarg);
-			cb_usage(stderr);
-			return -EINVAL;
-		}
-	}
-	if (optind < argc) {
-		cb_usage(stderr);
-		return -EINVAL;
-	}
-	return 0;
-}
+static const struct bench_cmd cb_cmd = {
+	.prog = "xskwall-classify-bench",
+	.synopsis = "usage: xskwall-classify-bench [options]\n\n"
+		    "Times fp_ruleset_create() and fp_classify(); one JSON line per (family, rules).",
+	.opts = cb_optab,
+	.n_opts = sizeof(cb_optab) / sizeof(cb_optab[0]),
+};
 
 int main(int argc, char **argv)
 {
@@ -543,7 +482,7 @@ int main(int argc, char **argv)
 	unsigned i;
 	int fam, err;
 
-	err = cb_parse_args(argc, argv, &o);
+	err = bench_opt_parse(&cb_cmd, argc, argv, &o);
 	if (err)
 		return err > 0 ? 0 : 2;
 	for (fam = 4; fam <= 6; fam += 2) {

@@ -1,7 +1,8 @@
 /* bench/nftcount.c - xskwall-nftcount: read one nftables named counter
  * straight from the kernel (NFT_MSG_GETOBJ), without nft(8)'s cache.
  *
- *   xskwall-nftcount inet|netdev|ip|ip6 TABLE NAME    prints "PACKETS BYTES"
+ *   xskwall-nftcount --family inet|netdev|ip|ip6 --table TABLE --counter NAME
+ *                                                      prints "PACKETS BYTES"
  *
  * nft(8) dumps every set element to build its cache before it lists even a
  * counter: with a 1 000 000-element set that takes about a minute of CPU,
@@ -14,6 +15,7 @@
 #include <unistd.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/object.h>
+#include "benchopt.h"
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
@@ -28,6 +30,60 @@ static int nftcount_family(const char *s)
 		if (!strcmp(s, families[i].name))
 			return families[i].family;
 	return -1;
+}
+
+struct nftcount_opts {
+	int family;
+	const char *family_name, *table, *counter;
+};
+
+static int nftcount_opt_family(void *opts, const char *arg)
+{
+	struct nftcount_opts *o = opts;
+
+	o->family = nftcount_family(arg);
+	o->family_name = arg;
+	return o->family < 0 ? -EINVAL : 0;
+}
+
+static int nftcount_opt_table(void *o, const char *arg)
+{
+	((struct nftcount_opts *)o)->table = arg;
+	return 0;
+}
+
+static int nftcount_opt_counter(void *o, const char *arg)
+{
+	((struct nftcount_opts *)o)->counter = arg;
+	return 0;
+}
+
+static const struct bench_opt nftcount_optab[] = {
+	{ "family", "inet|netdev|ip|ip6", "the table's family (required)", nftcount_opt_family },
+	{ "table", "TABLE", "the table (required)", nftcount_opt_table },
+	{ "counter", "NAME", "the named counter (required)", nftcount_opt_counter },
+};
+
+static const struct bench_cmd nftcount_cmd = {
+	.prog = "xskwall-nftcount",
+	.synopsis = "usage: xskwall-nftcount --family F --table TABLE --counter NAME\n\n"
+		    "Prints one nftables named counter as \"PACKETS BYTES\", read straight\n"
+		    "from the kernel (nft(8) first dumps every set element to build its cache).",
+	.opts = nftcount_optab,
+	.n_opts = sizeof(nftcount_optab) / sizeof(nftcount_optab[0]),
+};
+
+/* 0, 1 after --help, or -EINVAL (the reason is on stderr). */
+static int nftcount_args(int argc, char **argv, struct nftcount_opts *o)
+{
+	int r = bench_opt_parse(&nftcount_cmd, argc, argv, o);
+
+	if (r)
+		return r;
+	if (o->family >= 0 && o->table && o->counter)
+		return 0;
+	fprintf(stderr, "xskwall-nftcount: --family, --table and --counter are required (see --help)\n");
+	return -EINVAL;
 }
 
 static int nftcount_cb(const struct nlmsghdr *nlh, void *data)
@@ -65,25 +121,24 @@ static int nftcount_query(struct mnl_socket *nl, int family, const char *table,
 
 int main(int argc, char **argv)
 {
+	struct nftcount_opts o = { .family = -1 };
 	struct mnl_socket *nl;
 	struct nftnl_obj *obj;
-	int family, err;
+	int err;
 
-	family = argc == 4 ? nftcount_family(argv[1]) : -1;
-	if (family < 0) {
-		fprintf(stderr, "usage: xskwall-nftcount inet|netdev|ip|ip6 TABLE NAME\n");
-		return 2;
-	}
+	err = nftcount_args(argc, argv, &o);
+	if (err)
+		return err > 0 ? 0 : 2;
 	nl = mnl_socket_open(NETLINK_NETFILTER);
 	obj = nftnl_obj_alloc();
 	if (!nl || !obj || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		perror("xskwall-nftcount: netlink");
 		return 1;
 	}
-	err = nftcount_query(nl, family, argv[2], argv[3], obj);
+	err = nftcount_query(nl, o.family, o.table, o.counter, obj);
 	if (err || !nftnl_obj_is_set(obj, NFTNL_OBJ_CTR_PKTS)) {
-		fprintf(stderr, "xskwall-nftcount: %s %s %s: %s\n", argv[1], argv[2], argv[3],
-			err ? strerror(-err) : "no such counter");
+		fprintf(stderr, "xskwall-nftcount: %s %s %s: %s\n", o.family_name, o.table,
+			o.counter, err ? strerror(-err) : "no such counter");
 		return 1;
 	}
 	printf("%" PRIu64 " %" PRIu64 "\n", nftnl_obj_get_u64(obj, NFTNL_OBJ_CTR_PKTS),

@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <getopt.h>
 #include <net/if.h>
 #include <sys/signalfd.h>
 #include <poll.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
+#include "benchopt.h"
 #include "xskwall_ceiling.skel.h"
 
 struct ceiling_opts {
@@ -26,29 +26,56 @@ struct ceiling_opts {
 	long seconds;
 };
 
+static int ceiling_opt_in(void *o, const char *arg)
+{
+	((struct ceiling_opts *)o)->in = arg;
+	return 0;
+}
+
+static int ceiling_opt_out(void *o, const char *arg)
+{
+	((struct ceiling_opts *)o)->out = arg;
+	return 0;
+}
+
+static int ceiling_opt_seconds(void *o, const char *arg)
+{
+	uint64_t v;
+
+	if (bench_parse_u64(arg, 1, 3600, &v))
+		return -EINVAL;
+	((struct ceiling_opts *)o)->seconds = (long)v;
+	return 0;
+}
+
+static const struct bench_opt ceiling_opts_table[] = {
+	{ "in", "IFNAME", "ingress port: the program is attached here (required)", ceiling_opt_in },
+	{ "out", "IFNAME", "egress port: every frame is redirected to it (required)", ceiling_opt_out },
+	{ "seconds", "S", "stay attached this long, 1..3600 (required)", ceiling_opt_seconds },
+};
+
+static const struct bench_cmd ceiling_cmd = {
+	.prog = "xskwall-ceiling",
+	.synopsis = "usage: xskwall-ceiling --in IFNAME --out IFNAME --seconds S\n\n"
+		    "The in-kernel XDP devmap redirect baseline: every frame received on --in\n"
+		    "leaves on --out, for a bounded time (or until SIGINT/SIGTERM).",
+	.notes = "The egress veth accepts redirected frames only while its peer has an XDP\n"
+		 "program (or GRO) on.\n",
+	.opts = ceiling_opts_table,
+	.n_opts = sizeof(ceiling_opts_table) / sizeof(ceiling_opts_table[0]),
+};
+
+/* 0, 1 after --help, or -EINVAL (the reason is on stderr). */
 static int ceiling_args(int argc, char **argv, struct ceiling_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "in", required_argument, NULL, 'i' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "seconds", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char *end;
-	int c;
+	int r = bench_opt_parse(&ceiling_cmd, argc, argv, o);
 
-	o->seconds = -1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c == 'i')
-			o->in = optarg;
-		else if (c == 'o')
-			o->out = optarg;
-		else if (c == 's' && (o->seconds = strtol(optarg, &end, 10)) > 0 && !*end)
-			continue;
-		else
-			return -1;
-	}
-	return o->in && o->out && o->seconds > 0 && o->seconds <= 3600 ? 0 : -1;
+	if (r)
+		return r;
+	if (o->in && o->out && o->seconds > 0)
+		return 0;
+	fprintf(stderr, "xskwall-ceiling: --in, --out and --seconds are required (see --help)\n");
+	return -EINVAL;
 }
 
 static int ceiling_attach(struct xskwall_ceiling_bpf *skel, int in, int out)
@@ -82,12 +109,11 @@ int main(int argc, char **argv)
 {
 	struct ceiling_opts o = { 0 };
 	struct xskwall_ceiling_bpf *skel;
-	int in, out, link;
+	int in, out, link, r;
 
-	if (ceiling_args(argc, argv, &o)) {
-		fprintf(stderr, "usage: xskwall-ceiling --in IFNAME --out IFNAME --seconds S\n");
-		return 2;
-	}
+	r = ceiling_args(argc, argv, &o);
+	if (r)
+		return r > 0 ? 0 : 2;
 	in = (int)if_nametoindex(o.in);
 	out = (int)if_nametoindex(o.out);
 	if (!in || !out) {

@@ -1,5 +1,5 @@
-/* bench/gen/benchopt.c - see benchopt.h. Used by xskwall-gen and
- * xskwall-sink (bench/sink links the xskwall_benchopt library). */
+/* bench/gen/benchopt.c - see benchopt.h. Every C tool of bench/ links
+ * the xskwall_benchopt library. */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -77,6 +77,21 @@ int bench_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno || *end != '\0' || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int bench_parse_double(const char *s, double min, double max, double *out)
+{
+	char *end;
+	double v;
+
+	if (!s || isspace((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end != '\0' || !(v >= min && v <= max))
 		return -EINVAL;
 	*out = v;
 	return 0;

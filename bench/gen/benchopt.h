@@ -1,6 +1,6 @@
 /* bench/gen/benchopt.h - table-driven long options and strict number
- * parsing for the bench tools (xskwall-gen, xskwall-sink). One row per
- * option with its help text; --help is generated from the table. */
+ * parsing for every C tool of bench/. One row per option with its help
+ * text; --help is generated from the table. */
 #ifndef BENCHOPT_H
 #define BENCHOPT_H
 #include <stdint.h>
@@ -30,6 +30,9 @@ void bench_opt_usage(const struct bench_cmd *cmd, FILE *f);
 
 /* The whole string must be a number in [min, max]: 0 or -EINVAL. */
 int bench_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/* The whole string must be a number in [min, max]: 0 or -EINVAL. */
+int bench_parse_double(const char *s, double min, double max, double *out);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t bench_now_ns(void);
