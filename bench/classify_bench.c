@@ -18,9 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "benchopt.h"
+#include "pktbuild.h"
+#include "splitmix.h"
 #include "classify.h"
 #include "parse.h"
 #include "ruleset.h"
@@ -46,30 +47,6 @@ struct cb_pool {
 	size_t n;
 };
 
-static uint64_t cb_state;
-
-static uint64_t cb_rnd(void)
-{
-	uint64_t z = (cb_state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static double cb_unit(void)
-{
-	return (double)(cb_rnd() >> 11) / (double)(1ull << 53);
-}
-
-static uint64_t cb_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static unsigned cb_alen(int fam)
 {
 	return fam == 4 ? 4 : 16;
@@ -77,13 +54,13 @@ static unsigned cb_alen(int fam)
 
 /* Random bytes under the family's rule space: IPv4 0.0.0.0/1,
  * IPv6 2000::/4. */
-static void cb_rule_addr(int fam, uint8_t *a)
+static void cb_rule_addr(struct sm_rng *rng, int fam, uint8_t *a)
 {
 	unsigned i;
 
 	memset(a, 0, 16);
 	for (i = 0; i < cb_alen(fam); i++)
-		a[i] = (uint8_t)cb_rnd();
+		a[i] = (uint8_t)sm_next(rng);
 	if (fam == 4)
 		a[0] &= 0x7f;
 	else
@@ -91,9 +68,9 @@ static void cb_rule_addr(int fam, uint8_t *a)
 }
 
 /* Outside every rule: IPv4 128.0.0.0/2, IPv6 3000::/4. */
-static void cb_miss_addr(int fam, uint8_t *a)
+static void cb_miss_addr(struct sm_rng *rng, int fam, uint8_t *a)
 {
-	cb_rule_addr(fam, a);
+	cb_rule_addr(rng, fam, a);
 	if (fam == 4)
 		a[0] = (uint8_t)(0x80 | (a[0] & 0x3f));
 	else
@@ -120,7 +97,7 @@ static size_t cb_demo_rules(int fam, struct fp_rule *r, size_t n)
 		{ .action = FP_PASS, .match = FP_MATCH_SRC },
 		{ .action = FP_DROP, .match = FP_MATCH_SRC },
 		{ .action = FP_DROP, .match = FP_MATCH_PROTO | FP_MATCH_ICMP_TYPE,
-		  .proto = fam == 4 ? 1 : 58, .icmp_type = fam == 4 ? 8 : 128 },
+		  .proto = fam == 4 ? FP_PROTO_ICMP : FP_PROTO_ICMPV6, .icmp_type = fam == 4 ? 8 : 128 },
 	};
 	size_t k = n < 3 ? n : 3;
 
@@ -131,7 +108,7 @@ static size_t cb_demo_rules(int fam, struct fp_rule *r, size_t n)
 	return k;
 }
 
-static void cb_gen_rules(int fam, struct fp_rule *r, size_t n)
+static void cb_gen_rules(struct sm_rng *rng, int fam, struct fp_rule *r, size_t n)
 {
 	uint8_t a[16];
 	size_t i = cb_demo_rules(fam, r, n);
@@ -141,59 +118,32 @@ static void cb_gen_rules(int fam, struct fp_rule *r, size_t n)
 	for (; i < n; i++) {
 		memset(&r[i], 0, sizeof(r[i]));
 		r[i].action = FP_DROP;
-		r[i].match = cb_rnd() & 1 ? FP_MATCH_SRC : FP_MATCH_DST;
+		r[i].match = sm_next(rng) & 1 ? FP_MATCH_SRC : FP_MATCH_DST;
 		p = r[i].match == FP_MATCH_SRC ? &r[i].src : &r[i].dst;
-		cb_rule_addr(fam, a);
-		cb_prefix(p, fam, lo + (unsigned)(cb_rnd() % (hi - lo + 1)), a);
+		cb_rule_addr(rng, fam, a);
+		cb_prefix(p, fam, lo + sm_below(rng, hi - lo + 1), a);
 		r[i].line = (uint32_t)i + 1;
 	}
 }
 
-static void cb_wr16(uint8_t *p, unsigned v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-/* Ethernet + IPv4/IPv6 + an 8-byte UDP or ICMP header; returns length. */
+/* Ethernet + IPv4/IPv6 + a UDP or ICMP echo request header (pktbuild.h);
+ * returns the length. */
 static uint32_t cb_frame(int fam, int icmp, const uint8_t *src,
 			 const uint8_t *dst, uint8_t *f)
 {
-	uint8_t *ip = f + 14, *l4;
+	struct pb_frame d = {
+		.family = (uint8_t)fam,
+		.proto = icmp ? (fam == 4 ? FP_PROTO_ICMP : FP_PROTO_ICMPV6) : FP_PROTO_UDP,
+		.icmp_type = fam == 4 ? 8 : 128,
+	};
 
-	memset(f, 0, CB_FRAME);
-	f[0] = 0x02;
-	f[6] = 0x02;
-	cb_wr16(f + 12, fam == 4 ? 0x0800 : 0x86dd);
-	if (fam == 4) {
-		ip[0] = 0x45;
-		cb_wr16(ip + 2, 20 + 8);
-		ip[8] = 64;
-		ip[9] = icmp ? 1 : 17;
-		memcpy(ip + 12, src, 4);
-		memcpy(ip + 16, dst, 4);
-		l4 = ip + 20;
-	} else {
-		ip[0] = 0x60;
-		cb_wr16(ip + 4, 8);
-		ip[6] = icmp ? 58 : 17;
-		ip[7] = 64;
-		memcpy(ip + 8, src, 16);
-		memcpy(ip + 24, dst, 16);
-		l4 = ip + 40;
-	}
-	if (icmp) {
-		l4[0] = fam == 4 ? 8 : 128;
-	} else {
-		cb_wr16(l4, 40000);
-		cb_wr16(l4 + 2, 53);
-		cb_wr16(l4 + 4, 8);
-	}
-	return (uint32_t)(l4 + 8 - f);
+	memcpy(d.src, src, 16);
+	memcpy(d.dst, dst, 16);
+	return (uint32_t)pb_build(f, CB_FRAME, &d, NULL);
 }
 
 /* An address inside p, host bits random. */
-static void cb_inside(const struct fp_prefix *p, uint8_t *a)
+static void cb_inside(struct sm_rng *rng, const struct fp_prefix *p, uint8_t *a)
 {
 	unsigned i, len = p->len, bits;
 
@@ -202,33 +152,33 @@ static void cb_inside(const struct fp_prefix *p, uint8_t *a)
 		bits = len >= 8 ? 8 : len;
 		len -= bits;
 		a[i] = (uint8_t)((p->addr[i] & (0xff00u >> bits)) |
-				 (cb_rnd() & (0xffu >> bits)));
+				 (sm_next(rng) & (0xffu >> bits)));
 	}
 }
 
 /* One packet that some drop rule matches (if the list has one). */
-static uint32_t cb_hit(int fam, const struct fp_rule *r, size_t n,
+static uint32_t cb_hit(struct sm_rng *rng, int fam, const struct fp_rule *r, size_t n,
 		       uint8_t *f)
 {
 	uint8_t src[16], dst[16];
 	const struct fp_rule *d;
 
-	cb_miss_addr(fam, src);
-	cb_miss_addr(fam, dst);
+	cb_miss_addr(rng, fam, src);
+	cb_miss_addr(rng, fam, dst);
 	if (n < 2)
 		return cb_frame(fam, 0, src, dst, f);
-	if (n <= 3 || cb_rnd() % 10 == 0) {
+	if (n <= 3 || sm_below(rng, 10) == 0) {
 		if (n == 3)
 			return cb_frame(fam, 1, src, dst, f);
-		cb_inside(&r[1].src, src);
+		cb_inside(rng, &r[1].src, src);
 		src[cb_alen(fam) - 1] = 8;      /* not the exception host */
 		return cb_frame(fam, 0, src, dst, f);
 	}
-	d = &r[3 + cb_rnd() % (n - 3)];
+	d = &r[3 + sm_next(rng) % (n - 3)];
 	if (d->match & FP_MATCH_SRC)
-		cb_inside(&d->src, src);
+		cb_inside(rng, &d->src, src);
 	else
-		cb_inside(&d->dst, dst);
+		cb_inside(rng, &d->dst, dst);
 	return cb_frame(fam, 0, src, dst, f);
 }
 
@@ -239,8 +189,8 @@ static void cb_pool_fini(struct cb_pool *p)
 	free(p->pkt);
 }
 
-static int cb_pool_init(struct cb_pool *p, int fam, const struct fp_rule *r,
-			size_t n, size_t npkts, double hit)
+static int cb_pool_init(struct cb_pool *p, struct sm_rng *rng, int fam,
+			const struct fp_rule *r, size_t n, size_t npkts, double hit)
 {
 	uint8_t src[16], dst[16];
 	size_t i;
@@ -252,11 +202,11 @@ static int cb_pool_init(struct cb_pool *p, int fam, const struct fp_rule *r,
 	if (!p->frame || !p->flen || !p->pkt)
 		return -ENOMEM;
 	for (i = 0; i < npkts; i++) {
-		if (cb_unit() < hit) {
-			p->flen[i] = cb_hit(fam, r, n, p->frame[i]);
+		if (sm_unit(rng) < hit) {
+			p->flen[i] = cb_hit(rng, fam, r, n, p->frame[i]);
 		} else {
-			cb_miss_addr(fam, src);
-			cb_miss_addr(fam, dst);
+			cb_miss_addr(rng, fam, src);
+			cb_miss_addr(rng, fam, dst);
 			p->flen[i] = cb_frame(fam, 0, src, dst, p->frame[i]);
 		}
 		fp_parse(p->frame[i], p->flen[i], &p->pkt[i]);
@@ -310,11 +260,11 @@ static double cb_time(const struct fp_ruleset *rs, const struct cb_pool *p,
 	*drops = cb_pass(rs, p, parse);         /* warm-up */
 	for (run = 0; run < CB_RUNS; run++) {
 		pkts = 0;
-		t0 = cb_now_ns();
+		t0 = bench_now_ns();
 		do {
 			*drops = cb_pass(rs, p, parse);
 			pkts += p->n;
-			t1 = cb_now_ns();
+			t1 = bench_now_ns();
 		} while (t1 - t0 < budget);
 		ns[run] = (double)(t1 - t0) / (double)pkts;
 	}
@@ -343,9 +293,9 @@ static int cb_build(const struct fp_rule *r, size_t n, struct fp_ruleset **rs,
 		fp_ruleset_destroy(*rs);
 		*rs = NULL;
 		before = cb_heap_bytes();
-		t0 = cb_now_ns();
+		t0 = bench_now_ns();
 		err = fp_ruleset_create(r, n, &pol, rs);
-		t[i] = (double)(cb_now_ns() - t0) / 1e6;
+		t[i] = (double)(bench_now_ns() - t0) / 1e6;
 		*mem = cb_heap_bytes() - before;
 		if (err)
 			return err;
@@ -354,7 +304,7 @@ static int cb_build(const struct fp_rule *r, size_t n, struct fp_ruleset **rs,
 	return 0;
 }
 
-static int cb_one(const struct cb_opts *o, int fam, size_t n)
+static int cb_one(const struct cb_opts *o, struct sm_rng *rng, int fam, size_t n)
 {
 	struct fp_ruleset *rs = NULL;
 	struct cb_pool pool = { 0 };
@@ -364,11 +314,11 @@ static int cb_one(const struct cb_opts *o, int fam, size_t n)
 	int err = r ? 0 : -ENOMEM;
 
 	if (!err) {
-		cb_gen_rules(fam, r, n);
+		cb_gen_rules(rng, fam, r, n);
 		err = cb_build(r, n, &rs, &ms, &mem);
 	}
 	if (!err)
-		err = cb_pool_init(&pool, fam, r, n, o->packets, o->hit);
+		err = cb_pool_init(&pool, rng, fam, r, n, o->packets, o->hit);
 	if (!err) {
 		cls = cb_time(rs, &pool, 0, o->seconds, &drops);
 		pcls = cb_time(rs, &pool, 1, o->seconds, &drops2);
@@ -489,8 +439,9 @@ int main(int argc, char **argv)
 		if (!(o.fams & (fam == 4 ? 1 : 2)))
 			continue;
 		for (i = 0; i < o.ncounts; i++) {
-			cb_state = o.seed * 1000003u + (uint64_t)fam * 7 + i;
-			err = cb_one(&o, fam, o.counts[i]);
+			struct sm_rng rng = { o.seed * 1000003u + (uint64_t)fam * 7 + i };
+
+			err = cb_one(&o, &rng, fam, o.counts[i]);
 			if (err) {
 				fprintf(stderr, "family %d, %zu rules: %s\n", fam,
 					o.counts[i], strerror(-err));

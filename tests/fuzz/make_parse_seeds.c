@@ -4,7 +4,7 @@
  * to find them). Usage: make_parse_seeds DIR */
 #include <stdio.h>
 #include <string.h>
-#include "../unit/pktbuild.h"
+#include "pktbuild.h"
 
 #define V4 .src = { 198, 18, 0, 1 }, .dst = { 198, 18, 0, 2 }
 #define V6 .src = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 }, .dst = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 }

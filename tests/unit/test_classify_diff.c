@@ -19,6 +19,7 @@
 
 #include "classify.h"
 #include "classify_ref.h"
+#include "splitmix.h"
 #include "parse.h"
 #include "ruleset.h"
 
@@ -34,23 +35,19 @@ struct gen_cfg {
 };
 
 struct gen {
-	uint64_t s;
+	struct sm_rng rng;
 	uint8_t base[2][NBASE][16];
 	const struct gen_cfg *cfg;
 };
 
 static uint64_t rnd(struct gen *g)
 {
-	uint64_t z = (g->s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return sm_next(&g->rng);
 }
 
 static unsigned below(struct gen *g, unsigned n)
 {
-	return n ? (unsigned)(rnd(g) % n) : 0;
+	return sm_below(&g->rng, n);
 }
 
 static int chance(struct gen *g, unsigned pct)
@@ -296,7 +293,7 @@ static void run_seed(const struct gen_cfg *cfg, uint64_t seed,
 		     struct fp_rule *rules)
 {
 	const struct fp_policy pol = { (uint8_t)(seed & 1), FP_DROP, FP_PASS };
-	struct gen g = { .s = seed, .cfg = cfg };
+	struct gen g = { .rng = { seed }, .cfg = cfg };
 	struct fp_ruleset *rs = NULL;
 	struct ref_ruleset *ref = NULL;
 	struct fp_pkt p;

@@ -1,4 +1,4 @@
-/* tests/unit/pktbuild.h - small packet builders for tests and fuzz seeds.
+/* tests/lib/pktbuild.h - small packet builders for tests and fuzz seeds.
  *
  * Each pb_* primitive writes one header at b and returns the bytes it
  * wrote; callers chain them (off += pb_x(b + off, ...)). pb_build() puts a
