@@ -2,7 +2,7 @@
  * stack and one socket's rings: completions back to the stack, the fill
  * ring topped up, a batch onto a TX ring and kicked, the RX side woken.
  *
- * The worker and the benchmark's bare AF_XDP baselines (bench/afxdp/)
+ * The worker and the benchmark's bare AF_XDP baselines (tests/lab/afxdp/)
  * both run on these, so the baselines differ from xskwall only in what
  * they do between RX and TX. Called per batch, never per packet, by the
  * one thread that owns the queue pair. */

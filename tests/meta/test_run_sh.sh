@@ -56,7 +56,7 @@ check "not root, failed build: log directory removed" "$(leftover)" 0
 setup 0 0 0
 run
 banner=$(sed -n 's/^== all tiers: //p' "$T/out")
-labels=$(grep -ho 'LABELS "[a-z;]*"' "$SRC"/tests/*/CMakeLists.txt | sed 's/LABELS "//; s/"//' |
+labels=$(grep -ho 'LABELS "[a-z;]*"' "$SRC"/tests/*/CMakeLists.txt "$SRC"/bench/CMakeLists.txt | sed 's/LABELS "//; s/"//' |
 	tr ';' '\n' | grep -vx root | sort -u | tr '\n' ' ')
 named=$(echo "$banner" | tr -d ',' | tr ' ' '\n' | grep -v '^$' | sort -u | tr '\n' ' ')
 check "the tier banner names every ctest label" "$named" "$labels"

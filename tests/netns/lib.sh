@@ -1,12 +1,12 @@
 # tests/netns/lib.sh - shared helpers for the end-to-end tests (sourced).
 #
-# Each test builds its own lab (bench/lab.sh, a prefix unique to the test),
+# Each test builds its own lab (tests/lab/lab.sh, a prefix unique to the test),
 # runs xskwall in the fw namespace, drives traffic with xskwall-probe, and
 # removes everything on exit. Exit codes: 0 pass, 1 fail, 77 skip (ctest
 # SKIP_RETURN_CODE) with the reason printed.
 set -euo pipefail
 
-. "$(dirname "${BASH_SOURCE[0]}")/../../bench/labctl.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../lab/labctl.sh"
 TEST_NAME=$(basename "$0" .sh)
 WORK=$(mktemp -d "/tmp/xskwall-$TEST_NAME.XXXXXX")
 LAB_PREFIX=xwt$$

@@ -55,7 +55,7 @@ check "nothing came back the other way" [ "$(counter all 'inside>outside' rx)" =
 # Overload: 2 s of the benchmark generator at full rate overflows the RX
 # ring; afterwards every frame must still be found (free, in a ring, or the
 # one a socket keeps in its pool after an overflow).
-GEN_BIN=$BUILD_DIR/bench/xskwall-gen
+GEN_BIN=$BUILD_DIR/tests/lab/xskwall-gen
 if [ -x "$GEN_BIN" ]; then
 	out_mac=$(ip -n "$NS_FW" link show "$FW_OUT" | awk '/link\/ether/ { print $2 }')
 	in_gen "$GEN_BIN" --dev "$GEN_IF" --dst-mac "$out_mac" --src "$GEN_IP4" --dst "$SINK_IP4" \

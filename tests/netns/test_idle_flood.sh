@@ -10,8 +10,8 @@
 #   times a second and lost 2-40% of a flood this way (more with more
 #   rules), the bare receiver 0.1-9%.
 . "$(dirname "$0")/lib.sh"
-GEN_BIN=$BUILD_DIR/bench/xskwall-gen
-BARE_BIN=$BUILD_DIR/bench/xskwall-afxdp-bare
+GEN_BIN=$BUILD_DIR/tests/lab/xskwall-gen
+BARE_BIN=$BUILD_DIR/tests/lab/xskwall-afxdp-bare
 [ -x "$GEN_BIN" ] && [ -x "$BARE_BIN" ] || skip "the benchmark tools are not built"
 lab_up
 CPU=$(($(nproc) - 1))

@@ -5,7 +5,7 @@
 # never sees half of one). The table printed at exit is taken after the
 # workers stopped, and adds up too.
 . "$(dirname "$0")/lib.sh"
-GEN_BIN=$BUILD_DIR/bench/xskwall-gen
+GEN_BIN=$BUILD_DIR/tests/lab/xskwall-gen
 [ -x "$GEN_BIN" ] || skip "$GEN_BIN is not built (the flood comes from it)"
 lab_up 1
 # Half the flood is dropped by a rule, half forwarded: both sides of the

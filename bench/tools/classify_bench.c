@@ -1,0 +1,453 @@
+/* bench/tools/classify_bench.c - xskwall-classify-bench: the classifier alone.
+ *
+ * No I/O, one core. For each (family, rule count) it builds a synthetic
+ * rule list - the demo rules (a pass exception before a drop, drop ICMP
+ * echo-request) followed by random /16-/32 (IPv4) or /32-/128 (IPv6)
+ * source or destination drop prefixes - times fp_ruleset_create(), and
+ * measures ns per packet over a packet pool of which --hit-fraction
+ * matches some drop rule: fp_classify() on pre-parsed packets, and
+ * fp_parse() + fp_classify() on the frames. Each figure is the median of
+ * several timed runs after a warm-up pass. Rule prefixes live in the
+ * lower half of the address space (IPv6: 2000::/4), misses are drawn
+ * from elsewhere, so a miss really walks the tables and then the policy.
+ *
+ * Output: one JSON line per (family, rules). */
+#include <errno.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "benchopt.h"
+#include "pktbuild.h"
+#include "splitmix.h"
+#include "classify.h"
+#include "parse.h"
+#include "ruleset.h"
+
+#define CB_FRAME 80
+#define CB_RUNS 5
+#define CB_MAX_COUNTS 32
+
+struct cb_opts {
+	size_t counts[CB_MAX_COUNTS];
+	unsigned ncounts;
+	int fams;            /* bit 0: IPv4, bit 1: IPv6 */
+	size_t packets;
+	double seconds;      /* per timed run */
+	double hit;
+	uint64_t seed;
+};
+
+struct cb_pool {
+	uint8_t (*frame)[CB_FRAME];
+	uint32_t *flen;
+	struct fp_pkt *pkt;
+	size_t n;
+};
+
+static unsigned cb_alen(int fam)
+{
+	return fam == 4 ? 4 : 16;
+}
+
+/* Random bytes under the family's rule space: IPv4 0.0.0.0/1,
+ * IPv6 2000::/4. */
+static void cb_rule_addr(struct sm_rng *rng, int fam, uint8_t *a)
+{
+	unsigned i;
+
+	memset(a, 0, 16);
+	for (i = 0; i < cb_alen(fam); i++)
+		a[i] = (uint8_t)sm_next(rng);
+	if (fam == 4)
+		a[0] &= 0x7f;
+	else
+		a[0] = (uint8_t)(0x20 | (a[0] & 0x0f));
+}
+
+/* Outside every rule: IPv4 128.0.0.0/2, IPv6 3000::/4. */
+static void cb_miss_addr(struct sm_rng *rng, int fam, uint8_t *a)
+{
+	cb_rule_addr(rng, fam, a);
+	if (fam == 4)
+		a[0] = (uint8_t)(0x80 | (a[0] & 0x3f));
+	else
+		a[0] = (uint8_t)(0x30 | (a[0] & 0x0f));
+}
+
+static void cb_prefix(struct fp_prefix *p, int fam, unsigned len,
+		      const uint8_t *addr)
+{
+	p->family = (uint8_t)fam;
+	p->len = (uint8_t)len;
+	memcpy(p->addr, addr, 16);
+}
+
+/* The demo rules: pass exception, the drop it pierces, drop echo. */
+static size_t cb_demo_rules(int fam, struct fp_rule *r, size_t n)
+{
+	static const uint8_t net4[16] = { 198, 18, 200, 0 };
+	static const uint8_t host4[16] = { 198, 18, 200, 7 };
+	static const uint8_t net6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x0b, 0xad };
+	static const uint8_t host6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x0b, 0xad,
+					   [15] = 7 };
+	struct fp_rule demo[3] = {
+		{ .action = FP_PASS, .match = FP_MATCH_SRC },
+		{ .action = FP_DROP, .match = FP_MATCH_SRC },
+		{ .action = FP_DROP, .match = FP_MATCH_PROTO | FP_MATCH_ICMP_TYPE,
+		  .proto = fam == 4 ? FP_PROTO_ICMP : FP_PROTO_ICMPV6, .icmp_type = fam == 4 ? 8 : 128 },
+	};
+	size_t k = n < 3 ? n : 3;
+
+	cb_prefix(&demo[0].src, fam, fam == 4 ? 32 : 128,
+		  fam == 4 ? host4 : host6);
+	cb_prefix(&demo[1].src, fam, fam == 4 ? 24 : 48, fam == 4 ? net4 : net6);
+	memcpy(r, demo, k * sizeof(*r));
+	return k;
+}
+
+static void cb_gen_rules(struct sm_rng *rng, int fam, struct fp_rule *r, size_t n)
+{
+	uint8_t a[16];
+	size_t i = cb_demo_rules(fam, r, n);
+	unsigned lo = fam == 4 ? 16 : 32, hi = fam == 4 ? 32 : 128;
+	struct fp_prefix *p;
+
+	for (; i < n; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].action = FP_DROP;
+		r[i].match = sm_next(rng) & 1 ? FP_MATCH_SRC : FP_MATCH_DST;
+		p = r[i].match == FP_MATCH_SRC ? &r[i].src : &r[i].dst;
+		cb_rule_addr(rng, fam, a);
+		cb_prefix(p, fam, lo + sm_below(rng, hi - lo + 1), a);
+		r[i].line = (uint32_t)i + 1;
+	}
+}
+
+/* Ethernet + IPv4/IPv6 + a UDP or ICMP echo request header (pktbuild.h);
+ * returns the length. */
+static uint32_t cb_frame(int fam, int icmp, const uint8_t *src,
+			 const uint8_t *dst, uint8_t *f)
+{
+	struct pb_frame d = {
+		.family = (uint8_t)fam,
+		.proto = icmp ? (fam == 4 ? FP_PROTO_ICMP : FP_PROTO_ICMPV6) : FP_PROTO_UDP,
+		.icmp_type = fam == 4 ? 8 : 128,
+	};
+
+	memcpy(d.src, src, 16);
+	memcpy(d.dst, dst, 16);
+	return (uint32_t)pb_build(f, CB_FRAME, &d, NULL);
+}
+
+/* An address inside p, host bits random. */
+static void cb_inside(struct sm_rng *rng, const struct fp_prefix *p, uint8_t *a)
+{
+	unsigned i, len = p->len, bits;
+
+	memset(a, 0, 16);
+	for (i = 0; i < cb_alen(p->family); i++) {
+		bits = len >= 8 ? 8 : len;
+		len -= bits;
+		a[i] = (uint8_t)((p->addr[i] & (0xff00u >> bits)) |
+				 (sm_next(rng) & (0xffu >> bits)));
+	}
+}
+
+/* One packet that some drop rule matches (if the list has one). */
+static uint32_t cb_hit(struct sm_rng *rng, int fam, const struct fp_rule *r, size_t n,
+		       uint8_t *f)
+{
+	uint8_t src[16], dst[16];
+	const struct fp_rule *d;
+
+	cb_miss_addr(rng, fam, src);
+	cb_miss_addr(rng, fam, dst);
+	if (n < 2)
+		return cb_frame(fam, 0, src, dst, f);
+	if (n <= 3 || sm_below(rng, 10) == 0) {
+		if (n == 3)
+			return cb_frame(fam, 1, src, dst, f);
+		cb_inside(rng, &r[1].src, src);
+		src[cb_alen(fam) - 1] = 8;      /* not the exception host */
+		return cb_frame(fam, 0, src, dst, f);
+	}
+	d = &r[3 + sm_next(rng) % (n - 3)];
+	if (d->match & FP_MATCH_SRC)
+		cb_inside(rng, &d->src, src);
+	else
+		cb_inside(rng, &d->dst, dst);
+	return cb_frame(fam, 0, src, dst, f);
+}
+
+static void cb_pool_fini(struct cb_pool *p)
+{
+	free(p->frame);
+	free(p->flen);
+	free(p->pkt);
+}
+
+static int cb_pool_init(struct cb_pool *p, struct sm_rng *rng, int fam,
+			const struct fp_rule *r, size_t n, size_t npkts, double hit)
+{
+	uint8_t src[16], dst[16];
+	size_t i;
+
+	p->n = npkts;
+	p->frame = malloc(npkts * sizeof(*p->frame));
+	p->flen = malloc(npkts * sizeof(*p->flen));
+	p->pkt = malloc(npkts * sizeof(*p->pkt));
+	if (!p->frame || !p->flen || !p->pkt)
+		return -ENOMEM;
+	for (i = 0; i < npkts; i++) {
+		if (sm_unit(rng) < hit) {
+			p->flen[i] = cb_hit(rng, fam, r, n, p->frame[i]);
+		} else {
+			cb_miss_addr(rng, fam, src);
+			cb_miss_addr(rng, fam, dst);
+			p->flen[i] = cb_frame(fam, 0, src, dst, p->frame[i]);
+		}
+		fp_parse(p->frame[i], p->flen[i], &p->pkt[i]);
+	}
+	return 0;
+}
+
+/* One pass over the pool; returns the drops so nothing is optimised out. */
+static size_t cb_pass(const struct fp_ruleset *rs, const struct cb_pool *p,
+		      int parse)
+{
+	struct fp_decision d;
+	struct fp_pkt pkt;
+	size_t i, drops = 0;
+
+	for (i = 0; i < p->n; i++) {
+		if (parse) {
+			fp_parse(p->frame[i], p->flen[i], &pkt);
+			fp_classify(rs, &pkt, FP_PORT_OUTSIDE, &d);
+		} else {
+			fp_classify(rs, &p->pkt[i], FP_PORT_OUTSIDE, &d);
+		}
+		drops += d.verdict == FP_DROP;
+	}
+	return drops;
+}
+
+static int cb_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double cb_median(double *v, unsigned n)
+{
+	qsort(v, n, sizeof(*v), cb_cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Median ns/packet over CB_RUNS runs of whole passes, each at least
+ * seconds long; *drops: drops in one pass. */
+static double cb_time(const struct fp_ruleset *rs, const struct cb_pool *p,
+		      int parse, double seconds, size_t *drops)
+{
+	double ns[CB_RUNS];
+	uint64_t t0, t1, budget = (uint64_t)(seconds * 1e9);
+	size_t pkts;
+	unsigned run;
+
+	*drops = cb_pass(rs, p, parse);         /* warm-up */
+	for (run = 0; run < CB_RUNS; run++) {
+		pkts = 0;
+		t0 = bench_now_ns();
+		do {
+			*drops = cb_pass(rs, p, parse);
+			pkts += p->n;
+			t1 = bench_now_ns();
+		} while (t1 - t0 < budget);
+		ns[run] = (double)(t1 - t0) / (double)pkts;
+	}
+	return cb_median(ns, CB_RUNS);
+}
+
+static size_t cb_heap_bytes(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
+
+/* Build the snapshot; *ms: median build time (one build above 100k). */
+static int cb_build(const struct fp_rule *r, size_t n, struct fp_ruleset **rs,
+		    double *ms, size_t *mem)
+{
+	static const struct fp_policy pol = { FP_PASS, FP_DROP, FP_PASS };
+	double t[3];
+	unsigned i, runs = n > 100000 ? 1 : 3;
+	size_t before;
+	uint64_t t0;
+	int err;
+
+	for (i = 0; i < runs; i++) {
+		fp_ruleset_destroy(*rs);
+		*rs = NULL;
+		before = cb_heap_bytes();
+		t0 = bench_now_ns();
+		err = fp_ruleset_create(r, n, &pol, rs);
+		t[i] = (double)(bench_now_ns() - t0) / 1e6;
+		*mem = cb_heap_bytes() - before;
+		if (err)
+			return err;
+	}
+	*ms = cb_median(t, runs);
+	return 0;
+}
+
+static int cb_one(const struct cb_opts *o, struct sm_rng *rng, int fam, size_t n)
+{
+	struct fp_ruleset *rs = NULL;
+	struct cb_pool pool = { 0 };
+	struct fp_rule *r = calloc(n ? n : 1, sizeof(*r));
+	double ms = 0, cls, pcls;
+	size_t mem = 0, drops, drops2;
+	int err = r ? 0 : -ENOMEM;
+
+	if (!err) {
+		cb_gen_rules(rng, fam, r, n);
+		err = cb_build(r, n, &rs, &ms, &mem);
+	}
+	if (!err)
+		err = cb_pool_init(&pool, rng, fam, r, n, o->packets, o->hit);
+	if (!err) {
+		cls = cb_time(rs, &pool, 0, o->seconds, &drops);
+		pcls = cb_time(rs, &pool, 1, o->seconds, &drops2);
+		printf("{\"bench\":\"classify\",\"family\":%d,\"rules\":%zu,"
+		       "\"build_ms\":%.3f,\"ns_per_pkt_classify\":%.2f,"
+		       "\"ns_per_pkt_parse_classify\":%.2f,\"mem_bytes\":%zu,"
+		       "\"packets\":%zu,\"drop_fraction\":%.3f}\n",
+		       fam, n, ms, cls, pcls, mem, pool.n,
+		       (double)drops / (double)pool.n);
+		fflush(stdout);
+	}
+	cb_pool_fini(&pool);
+	fp_ruleset_destroy(rs);
+	free(r);
+	return err;
+}
+
+/* A count in [min, max] into *out. */
+static int cb_parse_size(const char *s, size_t min, size_t max, size_t *out)
+{
+	uint64_t v;
+
+	if (bench_parse_u64(s, min, max, &v))
+		return -EINVAL;
+	*out = (size_t)v;
+	return 0;
+}
+
+static int opt_rules(void *opts, const char *arg)
+{
+	struct cb_opts *o = opts;
+	char buf[512], *tok, *save = NULL;
+	size_t v;
+
+	if (strlen(arg) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, arg);
+	o->ncounts = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (o->ncounts == CB_MAX_COUNTS ||
+		    cb_parse_size(tok, 0, 100000000, &v))
+			return -EINVAL;
+		o->counts[o->ncounts++] = v;
+	}
+	return o->ncounts ? 0 : -EINVAL;
+}
+
+static int opt_family(void *opts, const char *arg)
+{
+	struct cb_opts *o = opts;
+
+	if (!strcmp(arg, "4"))
+		o->fams = 1;
+	else if (!strcmp(arg, "6"))
+		o->fams = 2;
+	else if (!strcmp(arg, "both"))
+		o->fams = 3;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int opt_packets(void *o, const char *arg)
+{
+	return cb_parse_size(arg, 1, 100000000, &((struct cb_opts *)o)->packets);
+}
+
+static int opt_seconds(void *o, const char *arg)
+{
+	return bench_parse_double(arg, 0, 3600, &((struct cb_opts *)o)->seconds);
+}
+
+static int opt_hit(void *o, const char *arg)
+{
+	return bench_parse_double(arg, 0, 1, &((struct cb_opts *)o)->hit);
+}
+
+static int opt_seed(void *o, const char *arg)
+{
+	return bench_parse_u64(arg, 0, UINT64_MAX, &((struct cb_opts *)o)->seed);
+}
+
+static const struct bench_opt cb_optab[] = {
+	{ "rules", "LIST", "rule counts, e.g. 1,10,100 "
+	  "(default 1,10,100,1000,10000,100000,1000000)", opt_rules },
+	{ "family", "4|6|both", "address family (default both)", opt_family },
+	{ "packets", "N", "packets in the pool (default 65536)", opt_packets },
+	{ "seconds", "S", "length of each of the 5 timed runs (default 0.2)",
+	  opt_seconds },
+	{ "hit-fraction", "F", "share of packets a drop rule matches "
+	  "(default 0.5)", opt_hit },
+	{ "seed", "N", "random seed (default 1)", opt_seed },
+};
+
+static const struct bench_cmd cb_cmd = {
+	.prog = "xskwall-classify-bench",
+	.synopsis = "usage: xskwall-classify-bench [options]\n\n"
+		    "Times fp_ruleset_create() and fp_classify(); one JSON line per (family, rules).",
+	.opts = cb_optab,
+	.n_opts = sizeof(cb_optab) / sizeof(cb_optab[0]),
+};
+
+int main(int argc, char **argv)
+{
+	struct cb_opts o = {
+		.counts = { 1, 10, 100, 1000, 10000, 100000, 1000000 },
+		.ncounts = 7, .fams = 3, .packets = 65536, .seconds = 0.2,
+		.hit = 0.5, .seed = 1,
+	};
+	unsigned i;
+	int fam, err;
+
+	err = bench_opt_parse(&cb_cmd, argc, argv, &o);
+	if (err)
+		return err > 0 ? 0 : 2;
+	for (fam = 4; fam <= 6; fam += 2) {
+		if (!(o.fams & (fam == 4 ? 1 : 2)))
+			continue;
+		for (i = 0; i < o.ncounts; i++) {
+			struct sm_rng rng = { o.seed * 1000003u + (uint64_t)fam * 7 + i };
+
+			err = cb_one(&o, &rng, fam, o.counts[i]);
+			if (err) {
+				fprintf(stderr, "family %d, %zu rules: %s\n", fam,
+					o.counts[i], strerror(-err));
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
