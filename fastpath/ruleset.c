@@ -11,7 +11,12 @@
  * Build: one pass assigns each rule a group (signature id x shape), a
  * counting sort lists each group's rules in rule order, and each group
  * becomes a table (sort + sweep, O(k log k)). Scratch arrays are sized
- * by n up front; tables share pooled arrays. No per-rule allocation. */
+ * by n up front; tables share pooled arrays. No per-rule allocation.
+ *
+ * Over 500 lines on purpose: validation and compilation are one job (a
+ * snapshot is all or nothing) sharing one build state; split, that state
+ * would cross files.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -17,7 +17,11 @@
  * array grows twice), more than 64 lpm tables, IPv4 and IPv6 intervals
  * and index entries (each lpm pool grows), and more than 64 source
  * prefix lengths among src+dst rules (the blens array grows). Under ASan
- * LeakSanitizer also looks for leaks after each case. */
+ * LeakSanitizer also looks for leaks after each case.
+ *
+ * Just over 500 lines: the wrapper-driven loop and its three cases are one
+ * test; the wrapper itself is failalloc.c.
+ */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -3,7 +3,10 @@
  * Packets are mostly struct fp_pkt built by hand, so each test pins one
  * match field; the fragment tests go through fp_parse() on frames from
  * pktbuild.h. Prefix tests probe the first and last address of each
- * prefix and the addresses just outside it. */
+ * prefix and the addresses just outside it.
+ *
+ * Long on purpose: one short test per match field and rule shape.
+ */
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>

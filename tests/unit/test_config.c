@@ -1,6 +1,10 @@
 /* tests/unit/test_config.c - control/config.c: grammar, defaults, every
  * error path with its exact message, includes, round trips, scale.
- * Fixtures live in tests/data/config/. */
+ * Fixtures live in tests/data/config/.
+ *
+ * Long on purpose: one table of cases per part of the grammar, for every
+ * documented message; the test functions themselves stay short.
+ */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <setjmp.h>

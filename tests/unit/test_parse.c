@@ -4,7 +4,10 @@
  * malformed frames that together cover every enum fp_bad value, and a
  * truncation sweep that parses every prefix of every good frame from an
  * exactly-sized heap buffer so that ASan sees any over-read. Every table
- * row runs as its own cmocka test. */
+ * row runs as its own cmocka test.
+ *
+ * Long on purpose: the frame corpus is data (one row per case).
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
