@@ -1,7 +1,7 @@
 /* fastpath/rule.h - one firewall rule as the control plane hands it over.
  *
  * A rule is an action and a conjunction of matches; `match` says which
- * fields are in force. control/config.c produces arrays of these and
+ * fields are in force. control/config_rules.c produces arrays of these and
  * fastpath/ruleset.c compiles them into an immutable snapshot. Plain data:
  * no allocation, no ownership. */
 #ifndef FP_RULE_H

@@ -381,7 +381,7 @@ static int run_parse(unsigned long n)
 
 /* 24 allocations: the buffer's copy, 13 keys' first-seen records, 3 rules
  * array sizes, 2 include paths, 4 included files, 1 glob; from 6 call
- * sites in config.c. */
+ * sites in control/config_*.c. */
 static void test_parse(void **state)
 {
 	(void)state;

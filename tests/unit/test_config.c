@@ -1,4 +1,4 @@
-/* tests/unit/test_config.c - control/config.c: grammar, defaults, every
+/* tests/unit/test_config.c - control/config_*.c: grammar, defaults, every
  * error path with its exact message, includes, round trips, scale.
  * Fixtures live in tests/data/config/.
  *
