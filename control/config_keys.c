@@ -143,8 +143,8 @@ static int ctl_key_uint(struct ctl_parse *p, const struct ctl_key *k,
 /* ---- ports ------------------------------------------------------------- */
 
 const struct ctl_name ctl_port_names[] = {
-	{ "outside", FP_PORT_OUTSIDE },
-	{ "inside", FP_PORT_INSIDE },
+	{ FP_PORT_OUTSIDE_NAME, FP_PORT_OUTSIDE },
+	{ FP_PORT_INSIDE_NAME, FP_PORT_INSIDE },
 	{ NULL, 0 },
 };
 
@@ -184,13 +184,13 @@ static int ctl_key_port(struct ctl_parse *p, const struct ctl_key *k,
 	const struct ctl_tok *side = &l->tok[1], *ifn = &l->tok[2];
 	const struct ctl_name *n = ctl_name_find(ctl_port_names, side->s);
 	const struct ctl_seen *first;
-	char label[32];
+	char label[32], names[32];
 	int err, other;
 
 	(void)k;
 	if (!n)
-		return ctl_err(p, side->col,
-			       "'%s' is not a port (expected outside or inside)", side->s);
+		return ctl_err(p, side->col, "'%s' is not a port (expected %s)", side->s,
+			       ctl_names_join(ctl_port_names, names, sizeof(names)));
 	snprintf(label, sizeof(label), "port %s", n->name);
 	err = ctl_once(p, ctl_port_slot(n->value), &l->tok[0], label);
 	if (!err)

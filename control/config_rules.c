@@ -296,6 +296,7 @@ static int ctl_m_in(struct ctl_parse *p, struct ctl_rule_ctx *rc,
 {
 	const struct ctl_tok *t = NULL;
 	const struct ctl_name *n;
+	char names[32];
 	int err;
 
 	err = ctl_arg(p, rc, kw, &t);
@@ -303,8 +304,8 @@ static int ctl_m_in(struct ctl_parse *p, struct ctl_rule_ctx *rc,
 		return err;
 	n = ctl_name_find(ctl_port_names, t->s);
 	if (!n)
-		return ctl_err(p, t->col,
-			       "'%s' is not a port (expected outside or inside)", t->s);
+		return ctl_err(p, t->col, "'%s' is not a port (expected %s)", t->s,
+			       ctl_names_join(ctl_port_names, names, sizeof(names)));
 	rc->r->in_port = n->value;
 	rc->r->match |= FP_MATCH_IN;
 	return 0;

@@ -7,11 +7,13 @@
 #include <inttypes.h>
 #include "report.h"
 
-static const char *const ctl_dir_names[FP_NPORTS] = { "outside>inside", "inside>outside" };
 
 static void ctl_report_row(FILE *f, const char *queue, int dir, const struct fp_dir_stats *d)
 {
-	fprintf(f, "%-6s %-15s", queue, ctl_dir_names[dir]);
+	char name[32];
+
+	snprintf(name, sizeof(name), "%s>%s", fp_port_name(dir), fp_port_name(!dir));
+	fprintf(f, "%-6s %-15s", queue, name);
 	for (unsigned c = 0; c < FP_CTR_COUNT; c++)
 		fprintf(f, " %12" PRIu64, d->c[c]);
 	fputc('\n', f);

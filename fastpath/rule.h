@@ -26,10 +26,13 @@ enum fp_port_id {
 #define FP_PROTO_UDP 17
 #define FP_PROTO_ICMPV6 58
 
-/* "outside" or "inside": the word the config and every message use. */
+/* The ports' names: the words of the configuration and of every message. */
+#define FP_PORT_OUTSIDE_NAME "outside"
+#define FP_PORT_INSIDE_NAME "inside"
+
 static inline const char *fp_port_name(int port)
 {
-	return port == FP_PORT_INSIDE ? "inside" : "outside";
+	return port == FP_PORT_INSIDE ? FP_PORT_INSIDE_NAME : FP_PORT_OUTSIDE_NAME;
 }
 
 enum fp_family {
