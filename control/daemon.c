@@ -2,7 +2,8 @@
  *
  * One control thread waits in poll() on three sources: signals (a
  * signalfd), the ports' link notifications (netwatch.h) and, while a
- * reload runs, its loader thread (loader.h). So a reload, however long it
+ * reload runs, its loader thread (loader.h); it wakes in time for the
+ * service manager's watchdog, when one asks for pings (notify.h). So a reload, however long it
  * takes, never delays SIGTERM or SIGUSR1. A reload parses the whole file
  * into a fresh config and compiles a fresh snapshot; only when both
  * succeed is the snapshot published (RCU) and the config swapped.
@@ -21,6 +22,7 @@
 #include "engine.h"
 #include "loader.h"
 #include "netwatch.h"
+#include "notify.h"
 #include "ports.h"
 #include "report.h"
 
@@ -32,6 +34,7 @@ struct ctl_daemon {
 	struct fp_engine *engine;
 	struct ctl_netwatch *links;
 	struct ctl_ports ports;
+	struct ctl_notify notify;  /* the service manager, if one listens */
 	struct ctl_loader *reload; /* the reload in progress, if any */
 	int reload_again;          /* SIGHUP during a reload: one more after it */
 	int running;
@@ -80,6 +83,20 @@ static void ctl_reload_start(struct ctl_daemon *d)
 	if (err)
 		fw_err("reload failed: cannot start the loader: %s; keeping the %zu rules in force",
 		       strerror(-err), d->cfg.nrules);
+	else
+		ctl_notify_reloading();
+}
+
+/* READY=1 with the state in force (start-up and after every reload). */
+static void ctl_daemon_ready(const struct ctl_daemon *d)
+{
+	char status[160];
+
+	snprintf(status, sizeof(status), "forwarding %s <-> %s, %u queues, %zu rules (generation %llu)",
+		 d->cfg.port[FP_PORT_OUTSIDE], d->cfg.port[FP_PORT_INSIDE],
+		 fp_engine_nqueues(d->engine), d->cfg.nrules,
+		 (unsigned long long)fp_engine_rules_generation(d->engine));
+	ctl_notify_ready(status);
 }
 
 static void ctl_reload_apply(struct ctl_daemon *d, struct ctl_loaded *next)
@@ -115,6 +132,7 @@ static void ctl_reload_done(struct ctl_daemon *d)
 	} else {
 		ctl_reload_apply(d, &next);
 	}
+	ctl_daemon_ready(d);
 	if (d->reload_again) {
 		d->reload_again = 0;
 		ctl_reload_start(d);
@@ -180,13 +198,14 @@ static void ctl_event_loop(struct ctl_daemon *d, int sig_fd)
 	while (d->running) {
 		pfd[CTL_POLL_LOADER] = (struct pollfd){
 			.fd = d->reload ? ctl_loader_fd(d->reload) : -1, .events = POLLIN };
-		if (poll(pfd, CTL_POLL_N, -1) < 0) {
+		if (poll(pfd, CTL_POLL_N, ctl_notify_timeout_ms(&d->notify)) < 0) {
 			if (errno == EINTR)
 				continue;
 			fw_err("poll: %s; stopping", strerror(errno));
 			d->status = 1;
 			return;
 		}
+		ctl_notify_watchdog(&d->notify);
 		if (pfd[CTL_POLL_SIGNAL].revents)
 			ctl_handle_signal(d, sig_fd);
 		if (d->running && pfd[CTL_POLL_LINK].revents)
@@ -254,7 +273,10 @@ int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
 		fw_info("running: %s (outside) <-> %s (inside), %u queues, %zu rules; "
 			"SIGHUP reloads, SIGUSR1 prints counters", d.cfg.port[FP_PORT_OUTSIDE],
 			d.cfg.port[FP_PORT_INSIDE], fp_engine_nqueues(d.engine), d.cfg.nrules);
+		ctl_notify_init(&d.notify);
+		ctl_daemon_ready(&d);
 		ctl_event_loop(&d, sig_fd);
+		ctl_notify_stopping();
 		ctl_loader_abandon(d.reload);
 		fp_engine_stop(d.engine); /* the exit table counts every frame */
 		ctl_report_stats(d.engine, stdout);

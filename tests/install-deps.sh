@@ -5,7 +5,8 @@
 set -euo pipefail
 packages=(
 	build-essential cmake pkg-config clang llvm libclang-rt-14-dev
-	libbpf-dev libxdp-dev liburcu-dev libnuma-dev libcap-ng-dev libmnl-dev libcmocka-dev
+	libbpf-dev libxdp-dev liburcu-dev libnuma-dev libcap-ng-dev libmnl-dev libsystemd-dev
+	libcmocka-dev
 	bpftool linux-libc-dev
 	iproute2 ethtool iputils-ping procps util-linux gawk
 )

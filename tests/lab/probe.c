@@ -7,6 +7,7 @@
  *   xskwall-probe tcp-check [-s SRC] DST PORT         connect, send, read the echo
  *   xskwall-probe raw-send IFACE COUNT HEX            send a hand-made frame COUNT times
  *   xskwall-probe raw-count IFACE SECONDS HEX         count frames containing HEX bytes
+ *   xskwall-probe notify-recv PATH SECONDS            print sd_notify datagrams sent to PATH
  *
  * raw-send/raw-count use AF_PACKET, so tests can put on the wire what the
  * kernel here cannot build (VLAN stacks, broken headers) and count it at
@@ -21,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -297,6 +299,44 @@ static int raw_count(const char *ifname, long seconds, const char *hex)
 	return 0;
 }
 
+/* A service manager's NOTIFY_SOCKET, for SECONDS: each datagram on one
+ * line (its newlines as spaces), with the ms since start before it. */
+static int notify_recv(const char *path, long seconds)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct timespec t0;
+	char msg[4096];
+	int fd;
+
+	if (strlen(path) >= sizeof(a.sun_path))
+		return 2;
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a))) {
+		perror("xskwall-probe: notify socket");
+		return 1;
+	}
+	probe_listening(&t0);
+	for (long left; (left = seconds * 1000 - probe_ms_since(&t0)) > 0;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, (int)left) <= 0)
+			continue;
+		n = recv(fd, msg, sizeof(msg) - 1, 0);
+		if (n <= 0)
+			continue;
+		msg[n] = '\0';
+		for (char *c = msg; *c; c++)
+			*c = *c == '\n' ? ' ' : *c;
+		printf("%ld %s\n", probe_ms_since(&t0), msg);
+		fflush(stdout);
+	}
+	close(fd);
+	unlink(path);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: xskwall-probe udp-send [-s SRC] DST PORT COUNT\n"
@@ -304,7 +344,8 @@ static int usage(void)
 			"       xskwall-probe tcp-serve BIND PORT SECONDS\n"
 			"       xskwall-probe tcp-check [-s SRC] DST PORT\n"
 			"       xskwall-probe raw-send IFACE COUNT HEX\n"
-			"       xskwall-probe raw-count IFACE SECONDS HEX\n");
+			"       xskwall-probe raw-count IFACE SECONDS HEX\n"
+			"       xskwall-probe notify-recv PATH SECONDS\n");
 	return 2;
 }
 
@@ -339,5 +380,7 @@ int main(int argc, char **argv)
 		return raw_send(argv[2], probe_count(argv[3]), argv[4]);
 	if (!strcmp(argv[1], "raw-count") && argc == 5 && probe_count(argv[3]) > 0)
 		return raw_count(argv[2], probe_count(argv[3]), argv[4]);
+	if (!strcmp(argv[1], "notify-recv") && argc == 4 && probe_count(argv[3]) > 0)
+		return notify_recv(argv[2], probe_count(argv[3]));
 	return usage();
 }
