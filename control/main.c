@@ -19,6 +19,7 @@ int main(int argc, char **argv)
 	if (r)
 		return r < 0 ? 2 : 0;
 	fw_log_set_level(args.verbose ? FW_LOG_DEBUG : FW_LOG_INFO);
+	fw_log_detect_journal();
 	fw_log_route_libs();
 	if (args.check_only)
 		return ctl_check(args.config);

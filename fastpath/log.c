@@ -1,17 +1,36 @@
 /* fastpath/log.c - fw_log and the routing of libbpf/libxdp messages.
  *
- * The threshold is the one process-wide setting here: written once by main
- * before any thread starts, read by everyone after. */
+ * The threshold and the output form are the process-wide settings here:
+ * written once by main before any thread starts, read by everyone after.
+ * When stderr is the journal (systemd sets JOURNAL_STREAM to its device
+ * and inode), each line starts with its syslog priority, "<3>" to "<7>",
+ * which journald turns into the entry's priority. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 #include "fw/log.h"
 
 static int fw_log_threshold = FW_LOG_INFO;
+static int fw_log_journal; /* stderr is the journal: priority prefixes */
 
 static const char *const fw_log_tags[] = { "error", "warning", "info", "debug" };
+static const int fw_log_priorities[] = { 3, 4, 6, 7 }; /* LOG_ERR ... LOG_DEBUG */
+
+void fw_log_detect_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	fw_log_journal = js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
+			 !fstat(STDERR_FILENO, &st) && (unsigned long long)st.st_dev == dev &&
+			 (unsigned long long)st.st_ino == ino;
+}
 
 void fw_log_set_level(int level)
 {
@@ -29,7 +48,10 @@ static void fw_vlog(int level, const char *fmt, va_list ap)
 	n = strlen(line);
 	while (n && line[n - 1] == '\n')
 		line[--n] = '\0';
-	fprintf(stderr, "xskwall: %s: %s\n", fw_log_tags[level], line);
+	if (fw_log_journal)
+		fprintf(stderr, "<%d>%s: %s\n", fw_log_priorities[level], fw_log_tags[level], line);
+	else
+		fprintf(stderr, "xskwall: %s: %s\n", fw_log_tags[level], line);
 }
 
 void fw_log(int level, const char *fmt, ...)

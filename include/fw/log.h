@@ -18,6 +18,11 @@ void fw_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 /* Messages above `level` are dropped. Set once at start-up (main). */
 void fw_log_set_level(int level);
 
+/* Write syslog priority prefixes ("<3>error: ...") when stderr is the
+ * journal (JOURNAL_STREAM names stderr's device and inode), the plain
+ * form ("xskwall: error: ...") otherwise. Called by main. */
+void fw_log_detect_journal(void);
+
 /* Send libbpf and libxdp output through fw_log. */
 void fw_log_route_libs(void);
 
