@@ -59,9 +59,9 @@ static int nftcount_opt_counter(void *o, const char *arg)
 }
 
 static const struct bench_opt nftcount_optab[] = {
-	{ "family", "inet|netdev|ip|ip6", "the table's family (required)", nftcount_opt_family },
-	{ "table", "TABLE", "the table (required)", nftcount_opt_table },
-	{ "counter", "NAME", "the named counter (required)", nftcount_opt_counter },
+	{ "family", "inet|netdev|ip|ip6", "the table's family", nftcount_opt_family, 1 },
+	{ "table", "TABLE", "the table", nftcount_opt_table, 1 },
+	{ "counter", "NAME", "the named counter", nftcount_opt_counter, 1 },
 };
 
 static const struct bench_cmd nftcount_cmd = {
@@ -72,19 +72,6 @@ static const struct bench_cmd nftcount_cmd = {
 	.opts = nftcount_optab,
 	.n_opts = sizeof(nftcount_optab) / sizeof(nftcount_optab[0]),
 };
-
-/* 0, 1 after --help, or -EINVAL (the reason is on stderr). */
-static int nftcount_args(int argc, char **argv, struct nftcount_opts *o)
-{
-	int r = bench_opt_parse(&nftcount_cmd, argc, argv, o);
-
-	if (r)
-		return r;
-	if (o->family >= 0 && o->table && o->counter)
-		return 0;
-	fprintf(stderr, "xskwall-nftcount: --family, --table and --counter are required (see --help)\n");
-	return -EINVAL;
-}
 
 static int nftcount_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -126,7 +113,7 @@ int main(int argc, char **argv)
 	struct nftnl_obj *obj;
 	int err;
 
-	err = nftcount_args(argc, argv, &o);
+	err = bench_opt_parse(&nftcount_cmd, argc, argv, &o);
 	if (err)
 		return err > 0 ? 0 : 2;
 	nl = mnl_socket_open(NETLINK_NETFILTER);

@@ -88,6 +88,24 @@ static long probe_ms_since(const struct timespec *t0)
 	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
+/* The next message on fd (its length, 0 for an empty datagram), or -1
+ * once SECONDS have passed since t0. */
+static ssize_t probe_recv_until(int fd, const struct timespec *t0, long seconds,
+				void *buf, size_t len)
+{
+	for (long left; (left = seconds * 1000 - probe_ms_since(t0)) > 0;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, (int)left) <= 0)
+			continue;
+		n = recv(fd, buf, len, 0);
+		if (n >= 0)
+			return n;
+	}
+	return -1;
+}
+
 static int udp_send(const char *src, const char *dst, const char *port, long count)
 {
 	struct timespec gap = { 0, 200 * 1000 };
@@ -131,12 +149,8 @@ static int udp_recv(const char *bind_addr, const char *port, long seconds)
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	probe_listening(&t0);
-	for (long left; (left = seconds * 1000 - probe_ms_since(&t0)) > 0;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-
-		if (poll(&p, 1, (int)left) > 0 && recv(fd, buf, sizeof(buf), 0) >= 0)
-			got++;
-	}
+	while (probe_recv_until(fd, &t0, seconds, buf, sizeof(buf)) >= 0)
+		got++;
 	close(fd);
 	printf("received %ld\n", got);
 	return 0;
@@ -277,6 +291,7 @@ static int raw_count(const char *ifname, long seconds, const char *hex)
 	int nlen = hex_decode(hex, needle, sizeof(needle)), fd;
 	struct timespec t0;
 	long got = 0;
+	ssize_t n;
 
 	if (nlen <= 0)
 		return 2;
@@ -284,16 +299,9 @@ static int raw_count(const char *ifname, long seconds, const char *hex)
 	if (fd < 0)
 		return 1;
 	probe_listening(&t0);
-	for (long left; (left = seconds * 1000 - probe_ms_since(&t0)) > 0;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		ssize_t n;
-
-		if (poll(&p, 1, (int)left) <= 0)
-			continue;
-		n = recv(fd, frame, sizeof(frame), 0);
+	while ((n = probe_recv_until(fd, &t0, seconds, frame, sizeof(frame))) >= 0)
 		if (n >= nlen && memmem(frame, (size_t)n, needle, (size_t)nlen))
 			got++;
-	}
 	close(fd);
 	printf("received %ld\n", got);
 	return 0;
@@ -306,6 +314,7 @@ static int notify_recv(const char *path, long seconds)
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct timespec t0;
 	char msg[4096];
+	ssize_t n;
 	int fd;
 
 	if (strlen(path) >= sizeof(a.sun_path))
@@ -317,14 +326,8 @@ static int notify_recv(const char *path, long seconds)
 		return 1;
 	}
 	probe_listening(&t0);
-	for (long left; (left = seconds * 1000 - probe_ms_since(&t0)) > 0;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		ssize_t n;
-
-		if (poll(&p, 1, (int)left) <= 0)
-			continue;
-		n = recv(fd, msg, sizeof(msg) - 1, 0);
-		if (n <= 0)
+	while ((n = probe_recv_until(fd, &t0, seconds, msg, sizeof(msg) - 1)) >= 0) {
+		if (!n)
 			continue;
 		msg[n] = '\0';
 		for (char *c = msg; *c; c++)

@@ -19,7 +19,7 @@ void bench_opt_usage(const struct bench_cmd *cmd, FILE *f)
 
 		snprintf(lhs, sizeof(lhs), "--%s%s%s", o->name, o->metavar ? " " : "",
 			 o->metavar ? o->metavar : "");
-		fprintf(f, "  %-26s %s\n", lhs, o->help);
+		fprintf(f, "  %-26s %s%s\n", lhs, o->help, o->required ? " (required)" : "");
 	}
 	fprintf(f, "  %-26s %s\n", "--help", "print this help and exit");
 	if (cmd->notes)
@@ -38,10 +38,22 @@ static int bench_opt_apply(const struct bench_cmd *cmd, int idx, void *o)
 	return 0;
 }
 
+/* The first required option argv did not give, or NULL. */
+static const char *bench_opt_missing(const struct bench_cmd *cmd, unsigned int n,
+				     const unsigned char *seen)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (cmd->opts[i].required && !seen[i])
+			return cmd->opts[i].name;
+	return NULL;
+}
+
 int bench_opt_parse(const struct bench_cmd *cmd, int argc, char **argv, void *o)
 {
 	struct option lo[BENCH_MAX_OPTS + 2] = { 0 };
 	unsigned int n = cmd->n_opts < BENCH_MAX_OPTS ? cmd->n_opts : BENCH_MAX_OPTS;
+	unsigned char seen[BENCH_MAX_OPTS] = { 0 };
+	const char *missing;
 	int c;
 
 	for (unsigned int i = 0; i < n; i++)
@@ -59,9 +71,15 @@ int bench_opt_parse(const struct bench_cmd *cmd, int argc, char **argv, void *o)
 			fprintf(stderr, "usage: %s [options], see %s --help\n", cmd->prog, cmd->prog);
 			return -EINVAL;
 		}
+		seen[c - 256] = 1;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "%s: unexpected argument '%s'\n", cmd->prog, argv[optind]);
+		return -EINVAL;
+	}
+	missing = bench_opt_missing(cmd, n, seen);
+	if (missing) {
+		fprintf(stderr, "%s: --%s is required (see --help)\n", cmd->prog, missing);
 		return -EINVAL;
 	}
 	return 0;

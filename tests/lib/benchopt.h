@@ -13,6 +13,7 @@ struct bench_opt {
 	/* apply the option to `o`; arg is NULL for flags. Return 0 or
 	 * -EINVAL after printing why to stderr. */
 	int (*apply)(void *o, const char *arg);
+	int required;		/* the parse fails without it; --help says so */
 };
 
 struct bench_cmd {
@@ -24,7 +25,8 @@ struct bench_cmd {
 };
 
 /* Parse argv against the table. Returns 0, 1 when --help was printed, or
- * -EINVAL (the reason and the usage are on stderr). */
+ * -EINVAL (the reason and the usage are on stderr), also when a required
+ * option is missing. */
 int bench_opt_parse(const struct bench_cmd *cmd, int argc, char **argv, void *o);
 void bench_opt_usage(const struct bench_cmd *cmd, FILE *f);
 

@@ -49,9 +49,9 @@ static int ceiling_opt_seconds(void *o, const char *arg)
 }
 
 static const struct bench_opt ceiling_opts_table[] = {
-	{ "in", "IFNAME", "ingress port: the program is attached here (required)", ceiling_opt_in },
-	{ "out", "IFNAME", "egress port: every frame is redirected to it (required)", ceiling_opt_out },
-	{ "seconds", "S", "stay attached this long, 1..3600 (required)", ceiling_opt_seconds },
+	{ "in", "IFNAME", "ingress port: the program is attached here", ceiling_opt_in, 1 },
+	{ "out", "IFNAME", "egress port: every frame is redirected to it", ceiling_opt_out, 1 },
+	{ "seconds", "S", "stay attached this long, 1..3600", ceiling_opt_seconds, 1 },
 };
 
 static const struct bench_cmd ceiling_cmd = {
@@ -64,19 +64,6 @@ static const struct bench_cmd ceiling_cmd = {
 	.opts = ceiling_opts_table,
 	.n_opts = sizeof(ceiling_opts_table) / sizeof(ceiling_opts_table[0]),
 };
-
-/* 0, 1 after --help, or -EINVAL (the reason is on stderr). */
-static int ceiling_args(int argc, char **argv, struct ceiling_opts *o)
-{
-	int r = bench_opt_parse(&ceiling_cmd, argc, argv, o);
-
-	if (r)
-		return r;
-	if (o->in && o->out && o->seconds > 0)
-		return 0;
-	fprintf(stderr, "xskwall-ceiling: --in, --out and --seconds are required (see --help)\n");
-	return -EINVAL;
-}
 
 static int ceiling_attach(struct xskwall_ceiling_bpf *skel, int in, int out)
 {
@@ -111,7 +98,7 @@ int main(int argc, char **argv)
 	struct xskwall_ceiling_bpf *skel;
 	int in, out, link, r;
 
-	r = ceiling_args(argc, argv, &o);
+	r = bench_opt_parse(&ceiling_cmd, argc, argv, &o);
 	if (r)
 		return r > 0 ? 0 : 2;
 	in = (int)if_nametoindex(o.in);

@@ -69,8 +69,8 @@ static int opt_json(void *p, const char *a)
 }
 
 static const struct bench_opt sink_opt_table[] = {
-	{ "dev", "IFNAME", "device to count and drop on (required)", opt_dev },
-	{ "duration", "SECONDS", "run this long, 1..3600 (required)", opt_duration },
+	{ "dev", "IFNAME", "device to count and drop on", opt_dev, 1 },
+	{ "duration", "SECONDS", "run this long, 1..3600", opt_duration, 1 },
 	{ "interval-ms", "MS", "report period, 10..60000 (default 1000)", opt_interval },
 	{ "json", NULL, "JSON lines: {\"t\",\"pps\",\"packets_total\"} per interval, then "
 			"{\"sink\",\"packets\",\"seconds\"}", opt_json },
@@ -90,17 +90,8 @@ static const struct bench_cmd sink_cmd = {
 
 static int sink_opts_parse(int argc, char **argv, struct sink_opts *o)
 {
-	int r;
-
 	*o = (struct sink_opts){ .interval_ms = 1000 };
-	r = bench_opt_parse(&sink_cmd, argc, argv, o);
-	if (r)
-		return r;
-	if (!o->dev || !o->duration) {
-		fprintf(stderr, "xskwall-sink: --dev and --duration are required\n");
-		return -EINVAL;
-	}
-	return 0;
+	return bench_opt_parse(&sink_cmd, argc, argv, o);
 }
 
 static void sink_destroy(struct sink *s)

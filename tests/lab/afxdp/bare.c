@@ -124,10 +124,10 @@ static int opt_ring(void *p, const char *a)
 }
 
 static const struct bench_opt bare_opt_table[] = {
-	{ "mode", "rxdrop|fwd", "drop every frame received on outside, or forward both ways (required)", opt_mode },
-	{ "outside", "IFNAME", "the port the traffic comes in on (required)", opt_outside },
-	{ "inside", "IFNAME", "the other port (required: both are bound, as in xskwall)", opt_inside },
-	{ "seconds", "S", "run this long, 1..3600 (required)", opt_seconds },
+	{ "mode", "rxdrop|fwd", "drop every frame received on outside, or forward both ways", opt_mode, 1 },
+	{ "outside", "IFNAME", "the port the traffic comes in on", opt_outside, 1 },
+	{ "inside", "IFNAME", "the other port (both are bound, as in xskwall)", opt_inside, 1 },
+	{ "seconds", "S", "run this long, 1..3600", opt_seconds, 1 },
 	{ "queue", "Q", "queue index (default 0)", opt_queue },
 	{ "cpu", "C", "pin the loop to CPU C", opt_cpu },
 	{ "busy-poll", NULL, "preferred busy polling on both sockets, as xskwall's busy-poll on", opt_busy_poll },
@@ -364,10 +364,6 @@ int main(int argc, char **argv)
 	err = bench_opt_parse(&bare_cmd, argc, argv, &b.opt);
 	if (err)
 		return err > 0 ? 0 : 2;
-	if (!b.opt.ifname[0] || !b.opt.ifname[1] || !b.opt.seconds) {
-		fprintf(stderr, "xskwall-afxdp-bare: --mode, --outside, --inside and --seconds are required\n");
-		return 2;
-	}
 	fw_log_route_libs();
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);

@@ -29,7 +29,7 @@ struct gen_range {			/* host-order base, see gen_abi.h */
 struct gen_opts {
 	const char *dev;
 	uint8_t dst_mac[6], src_mac[6];
-	bool have_dst_mac, have_src_mac;
+	bool have_src_mac;
 	unsigned int size;		/* on the wire, FCS included; 0: default */
 	unsigned int weight[GEN_KIND_MAX];
 	int family;			/* 4 or 6 */

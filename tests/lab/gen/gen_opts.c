@@ -42,10 +42,7 @@ static int opt_dev(void *p, const char *a)
 
 static int opt_dst_mac(void *p, const char *a)
 {
-	struct gen_opts *o = p;
-
-	o->have_dst_mac = true;
-	return gen_mac_parse(a, o->dst_mac);
+	return gen_mac_parse(a, ((struct gen_opts *)p)->dst_mac);
 }
 
 static int opt_src_mac(void *p, const char *a)
@@ -228,8 +225,8 @@ static int opt_json(void *p, const char *a)
 }
 
 static const struct bench_opt gen_opt_table[] = {
-	{ "dev", "IFNAME", "device to send from (required)", opt_dev },
-	{ "dst-mac", "MAC", "destination MAC (required)", opt_dst_mac },
+	{ "dev", "IFNAME", "device to send from", opt_dev, 1 },
+	{ "dst-mac", "MAC", "destination MAC", opt_dst_mac, 1 },
 	{ "src-mac", "MAC", "source MAC (default: the device's)", opt_src_mac },
 	{ "size", "BYTES", "frame size incl. 4-byte FCS, 64..1518 (default: 64, i.e. 60\n"
 			   "                             bytes built, or the smallest that fits IPv6)", opt_size },
@@ -364,11 +361,7 @@ static int gen_opts_finish(struct gen_opts *o)
 {
 	const char *why = NULL;
 
-	if (!o->dev)
-		why = "--dev is required";
-	else if (!o->have_dst_mac)
-		why = "--dst-mac is required";
-	else if (!o->duration && !o->count)
+	if (!o->duration && !o->count)
 		why = "--duration or --count is required (every run is bounded)";
 	else if (o->rate && o->rate < o->threads)
 		why = "--rate must give each thread at least 1 frame per second";
