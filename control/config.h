@@ -15,6 +15,7 @@
 #include "fw/abi.h"
 #include "modes.h"
 #include "rule.h"
+#include "fw/log.h"
 
 #define CTL_MAX_CPUS 1024
 #define CTL_MAX_INCLUDE_DEPTH 8
@@ -31,6 +32,12 @@
 #define CTL_DEFAULT_IDLE_SPIN_US 200
 #define CTL_MAX_BUSY_POLL_BUDGET 1024
 #define CTL_DEFAULT_BUSY_POLL_BUDGET 64
+#define CTL_DEFAULT_CONTROL_SOCKET "/run/xskwall/ctl.sock"
+#define CTL_SOCKET_PATH_MAX 108 /* sun_path, its NUL included */
+#define CTL_GROUP_NAME_MAX 33   /* 32 characters and the NUL */
+#define CTL_LISTEN_MAX 64       /* "ADDR:PORT" or "[ADDR6]:PORT" */
+#define CTL_DEFAULT_METRICS_RULES 100
+#define CTL_MAX_METRICS_RULES 100000
 
 
 struct fw_config {
@@ -46,6 +53,13 @@ struct fw_config {
 	uint32_t idle_spin_us;             /* worker polls this long before sleeping */
 	uint8_t busy_poll;                 /* preferred busy polling on the sockets */
 	uint32_t busy_poll_budget;         /* frames per busy poll */
+	char control_socket[CTL_SOCKET_PATH_MAX]; /* the control socket's path */
+	char control_group[CTL_GROUP_NAME_MAX];   /* "": root only (0600), else 0660 */
+	char metrics_listen[CTL_LISTEN_MAX];      /* "": no metrics server */
+	uint32_t metrics_rules;            /* per-rule series on /metrics, at most */
+	uint8_t log_level;                 /* enum fw_log_level */
+	char **files;                      /* every file read; fp_rule.file indexes it */
+	uint32_t nfiles;
 	struct fp_rule *rules;             /* heap, in file order */
 	size_t nrules;
 	size_t rules_cap;
@@ -80,6 +94,11 @@ const char *ctl_config_restart_keys(char *buf, size_t len);
 
 /* Nonzero when a and b agree on everything a reload cannot change. */
 int ctl_config_same_ports(const struct fw_config *a, const struct fw_config *b);
+
+/* Parse a `metrics-listen` value ("A.B.C.D:PORT" or "[IPV6]:PORT"):
+ * family AF_INET/AF_INET6, the address (4 or 16 bytes) and the port.
+ * -EINVAL (address) or -ERANGE (port). */
+int ctl_listen_parse(const char *s, int *family, void *addr, uint16_t *port);
 
 /* Write one rule back in config syntax (for listings); returns snprintf's. */
 int ctl_rule_format(const struct fp_rule *r, char *buf, size_t len);

@@ -4,6 +4,7 @@
  * that column come both the reload check (ctl_config_restart_key) and the
  * list in its message (ctl_config_restart_keys). Also the defaults and
  * the checks a whole configuration must pass. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -138,6 +139,98 @@ static int ctl_key_uint(struct ctl_parse *p, const struct ctl_key *k,
 			       t->s, k->name, k->lo, k->hi);
 	memcpy((char *)p->cfg + k->off, &v, sizeof(v));
 	return 0;
+}
+
+/* ---- the control socket and the metrics server ------------------------ */
+
+/* An absolute path that fits a Unix socket address. */
+static int ctl_key_socket_path(struct ctl_parse *p, const struct ctl_key *k,
+			       struct ctl_line *l)
+{
+	const struct ctl_tok *t = &l->tok[1];
+	size_t n = strlen(t->s);
+
+	if (t->s[0] != '/')
+		return ctl_err(p, t->col, "'%s' is not an absolute path (%s)", t->s, k->usage);
+	if (n >= CTL_SOCKET_PATH_MAX)
+		return ctl_err(p, t->col, "the %s path is longer than %d characters", k->name,
+			       CTL_SOCKET_PATH_MAX - 1);
+	memcpy((char *)p->cfg + k->off, t->s, n + 1);
+	return 0;
+}
+
+/* A group name as useradd(8) accepts it: [a-z_][a-z0-9_-]*, at most 32.
+ * Whether the group exists is checked when the socket is created. */
+static int ctl_key_group(struct ctl_parse *p, const struct ctl_key *k, struct ctl_line *l)
+{
+	const struct ctl_tok *t = &l->tok[1];
+	size_t n = strlen(t->s);
+
+	if (n >= CTL_GROUP_NAME_MAX)
+		return ctl_err(p, t->col, "group name '%s' is longer than %d characters", t->s,
+			       CTL_GROUP_NAME_MAX - 1);
+	for (size_t i = 0; i < n; i++) {
+		char c = t->s[i];
+		int ok = (c >= 'a' && c <= 'z') || c == '_' ||
+			 (i > 0 && ((c >= '0' && c <= '9') || c == '-'));
+
+		if (!ok)
+			return ctl_err(p, t->col + (uint32_t)i,
+				       "'%s' is not a group name (lower-case letters, digits, "
+				       "'_' and '-', starting with a letter or '_')", t->s);
+	}
+	memcpy((char *)p->cfg + k->off, t->s, n + 1);
+	return 0;
+}
+
+/* "A.B.C.D:PORT" or "[IPV6]:PORT", PORT 1-65535; numeric only. */
+int ctl_listen_parse(const char *s, int *family, void *addr, uint16_t *port)
+{
+	const char *colon = strrchr(s, ':');
+	char host[INET6_ADDRSTRLEN + 2];
+	size_t hn = colon ? (size_t)(colon - s) : 0;
+	uint32_t v;
+
+	if (!colon || hn == 0 || hn >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, s, hn);
+	host[hn] = '\0';
+	if (ctl_num(colon + 1, strlen(colon + 1), &v) || v == 0 || v > 65535)
+		return -ERANGE;
+	*port = (uint16_t)v;
+	if (host[0] == '[' && host[hn - 1] == ']') {
+		host[hn - 1] = '\0';
+		*family = AF_INET6;
+		return inet_pton(AF_INET6, host + 1, addr) == 1 ? 0 : -EINVAL;
+	}
+	*family = AF_INET;
+	return inet_pton(AF_INET, host, addr) == 1 ? 0 : -EINVAL;
+}
+
+static int ctl_key_listen(struct ctl_parse *p, const struct ctl_key *k, struct ctl_line *l)
+{
+	const struct ctl_tok *t = &l->tok[1];
+	unsigned char addr[16];
+	uint16_t port;
+	int family, err;
+
+	if (strlen(t->s) >= CTL_LISTEN_MAX)
+		return ctl_err(p, t->col, "'%s' is too long (%s)", t->s, k->usage);
+	err = ctl_listen_parse(t->s, &family, addr, &port);
+	if (err == -ERANGE)
+		return ctl_err(p, t->col, "'%s': the port must be a number 1-65535 (%s)", t->s,
+			       k->usage);
+	if (err)
+		return ctl_err(p, t->col, "'%s' is not a numeric address and port (%s)", t->s,
+			       k->usage);
+	memcpy((char *)p->cfg + k->off, t->s, strlen(t->s) + 1);
+	return 0;
+}
+
+static int ctl_same_str(const struct fw_config *a, const struct fw_config *b,
+			const struct ctl_key *k)
+{
+	return !strcmp((const char *)a + k->off, (const char *)b + k->off);
 }
 
 /* ---- ports ------------------------------------------------------------- */
@@ -317,6 +410,10 @@ static const struct ctl_name ctl_xdp_modes[] = {
 static const struct ctl_name ctl_on_off[] = {
 	{ "off", 0 }, { "on", 1 }, { NULL, 0 },
 };
+static const struct ctl_name ctl_log_levels[] = {
+	{ "error", FW_LOG_ERR }, { "warning", FW_LOG_WARN }, { "info", FW_LOG_INFO },
+	{ "debug", FW_LOG_DEBUG }, { NULL, 0 },
+};
 static const struct ctl_name ctl_bind_modes[] = {
 	{ "auto", FP_BIND_AUTO }, { "zero-copy", FP_BIND_ZEROCOPY },
 	{ "copy", FP_BIND_COPY }, { NULL, 0 },
@@ -398,6 +495,19 @@ static const struct ctl_key ctl_keys[] = {
 		 ctl_same_u8),
 	CTL_UINT("busy-poll-budget", CTL_ONCE_BUSY_BUDGET, busy_poll_budget, 1,
 		 CTL_MAX_BUSY_POLL_BUDGET, "busy-poll-budget 1-1024", ctl_same_u32),
+	{ "control-socket", 1, 1, ctl_key_socket_path, CTL_ONCE_CONTROL_SOCKET, NULL,
+	  offsetof(struct fw_config, control_socket), 0, "control-socket /ABSOLUTE/PATH", 0, 0,
+	  ctl_same_str },
+	{ "control-group", 1, 1, ctl_key_group, CTL_ONCE_CONTROL_GROUP, NULL,
+	  offsetof(struct fw_config, control_group), 0, "control-group GROUP", 0, 0,
+	  ctl_same_str },
+	{ "metrics-listen", 1, 1, ctl_key_listen, CTL_ONCE_METRICS_LISTEN, NULL,
+	  offsetof(struct fw_config, metrics_listen), 0,
+	  "metrics-listen ADDR:PORT|[ADDR6]:PORT", 0, 0, ctl_same_str },
+	CTL_UINT("metrics-rules", CTL_ONCE_METRICS_RULES, metrics_rules, 0, CTL_MAX_METRICS_RULES,
+		 "metrics-rules 0-100000", NULL),
+	CTL_ENUM("log-level", CTL_ONCE_LOG_LEVEL, ctl_log_levels, log_level,
+		 "log-level error|warning|info|debug", NULL),
 	{ "include", 1, 1, ctl_key_include, CTL_ONCE_NONE, NULL, 0, 0,
 	  "include PATH-OR-GLOB", 0, 0, NULL },
 	{ NULL, 0, 0, NULL, CTL_ONCE_NONE, NULL, 0, 0, NULL, 0, 0, NULL },
@@ -444,10 +554,17 @@ void ctl_config_init(struct fw_config *cfg)
 	cfg->bind_mode = FP_BIND_AUTO;
 	cfg->idle_spin_us = CTL_DEFAULT_IDLE_SPIN_US;
 	cfg->busy_poll_budget = CTL_DEFAULT_BUSY_POLL_BUDGET;
+	snprintf(cfg->control_socket, sizeof(cfg->control_socket), "%s",
+		 CTL_DEFAULT_CONTROL_SOCKET);
+	cfg->metrics_rules = CTL_DEFAULT_METRICS_RULES;
+	cfg->log_level = FW_LOG_INFO;
 }
 
 void ctl_config_fini(struct fw_config *cfg)
 {
+	for (uint32_t i = 0; i < cfg->nfiles; i++)
+		free(cfg->files[i]);
+	free(cfg->files);
 	free(cfg->rules);
 	ctl_config_init(cfg);
 }

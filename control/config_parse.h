@@ -34,6 +34,11 @@ enum ctl_once {
 	CTL_ONCE_IDLE_SPIN,
 	CTL_ONCE_BUSY_POLL,
 	CTL_ONCE_BUSY_BUDGET,
+	CTL_ONCE_CONTROL_SOCKET,
+	CTL_ONCE_CONTROL_GROUP,
+	CTL_ONCE_METRICS_LISTEN,
+	CTL_ONCE_METRICS_RULES,
+	CTL_ONCE_LOG_LEVEL,
 	CTL_ONCE_N,
 };
 
@@ -67,6 +72,7 @@ struct ctl_parse {
 	struct ctl_seen seen[CTL_ONCE_N];
 	uint32_t files;              /* read so far, the main file included */
 	uint64_t bytes;              /* read so far, every file */
+	uint32_t file_index;         /* the current file's index in cfg->files */
 };
 
 struct ctl_name {
@@ -99,6 +105,9 @@ int ctl_err(struct ctl_parse *p, uint32_t col, const char *fmt, ...);
 
 /* "out of memory" at the current line; returns -ENOMEM. */
 int ctl_oom(struct ctl_parse *p);
+
+/* Add `name` to cfg->files (once per name); its index into *index. */
+int ctl_file_register(struct ctl_parse *p, const char *name, uint32_t *index);
 
 /* The `include` key. */
 int ctl_key_include(struct ctl_parse *p, const struct ctl_key *k, struct ctl_line *l);

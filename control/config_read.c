@@ -299,16 +299,44 @@ static int ctl_parse_line(struct ctl_parse *p, struct ctl_line *l, char *s, char
 	return ctl_dispatch(p, l);
 }
 
+int ctl_file_register(struct ctl_parse *p, const char *name, uint32_t *index)
+{
+	struct fw_config *c = p->cfg;
+	char **files;
+
+	for (uint32_t i = 0; i < c->nfiles; i++) {
+		if (!strcmp(c->files[i], name)) {
+			*index = i;
+			return 0;
+		}
+	}
+	files = realloc(c->files, (c->nfiles + 1) * sizeof(*files));
+	if (!files)
+		return -ENOMEM;
+	c->files = files;
+	files[c->nfiles] = strdup(name);
+	if (!files[c->nfiles])
+		return -ENOMEM;
+	*index = c->nfiles++;
+	return 0;
+}
+
 /* Parse buf[0..len) in place; buf[len] must be writable. */
 static int ctl_parse_text(struct ctl_parse *p, const char *name, char *buf,
 			  size_t len, int depth)
 {
 	const struct ctl_file *outer = p->file;
+	uint32_t outer_index = p->file_index;
 	struct ctl_file f = { name, 0, depth };
 	char *s = buf, *end = buf + len, *e;
 	struct ctl_line l;
-	int err = 0;
+	int err;
 
+	err = ctl_file_register(p, name, &p->file_index);
+	if (err) {
+		snprintf(p->err, p->errlen, "%s: out of memory", name);
+		return err;
+	}
 	p->file = &f;
 	while (s < end && !err) {
 		e = memchr(s, '\n', (size_t)(end - s));
@@ -319,6 +347,7 @@ static int ctl_parse_text(struct ctl_parse *p, const char *name, char *buf,
 		s = e + 1;
 	}
 	p->file = outer;
+	p->file_index = outer_index;
 	return err;
 }
 

@@ -401,6 +401,7 @@ int ctl_key_rule(struct ctl_parse *p, const struct ctl_key *k,
 	memset(rc.r, 0, sizeof(*rc.r));
 	rc.r->action = k->verdict;
 	rc.r->line = p->file->line;
+	rc.r->file = p->file_index;
 	while (rc.i < l->n) {
 		err = ctl_rule_word(p, &rc);
 		if (err)

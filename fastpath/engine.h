@@ -96,4 +96,31 @@ uint64_t fp_engine_rules_generation(const struct fp_engine *e);
 /* CPU the worker of queue i is pinned to (-1: none). */
 int fp_engine_worker_cpu(const struct fp_engine *e, uint32_t i);
 
+/* How queue i was set up (for status listings). */
+struct fp_queue_info {
+	uint32_t queue;       /* the queue id */
+	int worker_cpu;       /* -1: not pinned */
+	int zerocopy;         /* bind mode obtained on both sockets */
+	int need_wakeup[FP_NPORTS];
+	int busy_poll;
+	int numa_node;        /* of the UMEM, -1: none */
+	int hugepages;        /* the UMEM is on hugepages */
+	uint32_t ring_size;
+	uint32_t frame_size;
+	uint32_t nframes;
+};
+void fp_engine_queue_info(const struct fp_engine *e, uint32_t i, struct fp_queue_info *out);
+
+/* The XDP mode port p's program runs in (enum fp_xdp_mode: native or
+ * generic once attached). */
+int fp_engine_xdp_mode(const struct fp_engine *e, int port);
+
+/* Packets and bytes rule i (0-based, of the running snapshot) matched:
+ * the workers' counts summed, plus what a rule of the same text counted
+ * in earlier snapshots. Control thread only. */
+struct fp_rule_count {
+	uint64_t packets, bytes;
+};
+void fp_engine_rule_count(const struct fp_engine *e, size_t i, struct fp_rule_count *out);
+
 #endif /* FP_ENGINE_H */

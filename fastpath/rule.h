@@ -69,6 +69,7 @@ struct fp_rule {
 	struct fp_prefix src;
 	struct fp_prefix dst;
 	uint32_t line; /* source line, for `rules` listings and traces */
+	uint32_t file; /* source file: an index the control plane keeps */
 };
 
 /* Verdicts for frames no rule can judge. */
