@@ -6,9 +6,10 @@ set -euo pipefail
 packages=(
 	build-essential cmake pkg-config clang llvm libclang-rt-14-dev
 	libbpf-dev libxdp-dev liburcu-dev libnuma-dev libcap-ng-dev libmnl-dev libsystemd-dev
+	libjansson-dev libmicrohttpd-dev libpcap-dev scdoc systemd
 	libcmocka-dev
 	bpftool linux-libc-dev
-	iproute2 ethtool iputils-ping procps util-linux gawk
+	iproute2 ethtool iputils-ping procps util-linux gawk jq curl
 )
 [ "${1:-}" = --bench ] && packages+=(nftables libnftnl-dev gnuplot-nox)
 missing=()
