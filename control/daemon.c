@@ -24,6 +24,7 @@
 #include "netwatch.h"
 #include "notify.h"
 #include "ports.h"
+#include "privs.h"
 #include "report.h"
 
 enum ctl_poll_slot { CTL_POLL_SIGNAL, CTL_POLL_LINK, CTL_POLL_LOADER, CTL_POLL_N };
@@ -111,7 +112,12 @@ static void ctl_reload_apply(struct ctl_daemon *d, struct ctl_loaded *next)
 		ctl_loaded_fini(next);
 		return;
 	}
-	fp_engine_publish_rules(d->engine, next->rules);
+	if (fp_engine_publish_rules(d->engine, next->rules)) {
+		fw_err("reload failed: out of memory for the rules' counters; keeping the %zu "
+		       "rules in force", d->cfg.nrules);
+		ctl_config_fini(&next->cfg);
+		return;
+	}
 	ctl_config_fini(&d->cfg);
 	d->cfg = next->cfg;
 	fw_info("reloaded %s: %zu rules in force (generation %llu)", d->path, d->cfg.nrules,
@@ -269,7 +275,7 @@ int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
 		return 1;
 	}
 	d.cfg = l.cfg;
-	if (!ctl_daemon_start(&d, l.rules)) {
+	if (!ctl_daemon_start(&d, l.rules) && !ctl_privs_drop()) {
 		fw_info("running: %s (outside) <-> %s (inside), %u queues, %zu rules; "
 			"SIGHUP reloads, SIGUSR1 prints counters", d.cfg.port[FP_PORT_OUTSIDE],
 			d.cfg.port[FP_PORT_INSIDE], fp_engine_nqueues(d.engine), d.cfg.nrules);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <urcu/urcu-qsbr.h>
 #include "fw/log.h"
 #include "device.h"
 #include "engine.h"
@@ -34,6 +35,9 @@ struct fp_engine {
 	struct fp_ruleset *rules;       /* RCU slot */
 	uint64_t rules_generation;
 	int attached;
+	struct fp_capture_ring *capture[FW_MAX_QUEUES]; /* while a capture runs */
+	uint32_t capture_queues;                        /* queues capturing */
+	uint32_t capture_next;                          /* drain's round robin */
 };
 
 /* Name every port whose interface does not exist, not just the first. */
@@ -121,6 +125,7 @@ static void fp_engine_place_worker(struct fp_engine *e, uint32_t i)
 	w->qp = e->qp[i];
 	w->rules = &e->rules;
 	w->stats = &e->stats[i];
+	w->slot = i;
 	w->cpu = n ? cpus[i % n] : -1;
 	w->idle_spin_ns = e->cfg.idle_spin_ns;
 }
@@ -152,6 +157,11 @@ static int fp_engine_open_queue(struct fp_engine *e, uint32_t i)
 	if (err) {
 		fw_err("queue %u: cannot insert the sockets into the XSKMAP: %s", qc.queue,
 		       strerror(-err));
+		return err;
+	}
+	err = fp_ruleset_add_counters(e->rules, i);
+	if (err) {
+		fw_err("queue %u: cannot allocate its rule counters: %s", qc.queue, strerror(-err));
 		return err;
 	}
 	fp_qpair_prime(e->qp[i]);
@@ -411,16 +421,59 @@ uint32_t fp_engine_destroy(struct fp_engine *e)
 	for (int p = 0; p < FP_NPORTS; p++)
 		fp_bpfprog_destroy(e->prog[p]);
 	fp_ruleset_destroy(e->rules); /* no reader left: workers are joined */
+	for (uint32_t i = 0; i < e->capture_queues; i++)
+		fp_capture_ring_destroy(e->capture[i]);
 	free(e->worker);
 	free(e->stats);
 	free(e);
 	return leaked;
 }
 
-void fp_engine_publish_rules(struct fp_engine *e, struct fp_ruleset *rules)
+int fp_engine_publish_rules(struct fp_engine *e, struct fp_ruleset *rules)
 {
-	fp_rules_publish(&e->rules, rules);
+	struct fp_ruleset *old;
+	int err = 0;
+
+	for (uint32_t i = 0; i < e->nqueues && !err; i++)
+		err = fp_ruleset_add_counters(rules, i);
+	if (err) {
+		fp_ruleset_destroy(rules);
+		return err;
+	}
+	old = fp_rules_swap(&e->rules, rules);
 	e->rules_generation++;
+	if (fp_ruleset_carry_counts(old, rules))
+		fw_warn("out of memory: the rules' counters start from 0");
+	fp_ruleset_destroy(old);
+	return 0;
+}
+
+void fp_engine_rule_count(const struct fp_engine *e, size_t i, struct fp_rule_count *out)
+{
+	fp_ruleset_rule_count(e->rules, i, out);
+}
+
+void fp_engine_queue_info(const struct fp_engine *e, uint32_t i, struct fp_queue_info *out)
+{
+	const struct fp_qpair *qp = e->qp[i];
+
+	memset(out, 0, sizeof(*out));
+	out->queue = e->queue[i];
+	out->worker_cpu = e->worker[i].cpu;
+	out->zerocopy = qp->zerocopy;
+	for (int p = 0; p < FP_NPORTS; p++)
+		out->need_wakeup[p] = qp->port[p].need_wakeup;
+	out->busy_poll = qp->busy_poll;
+	out->numa_node = qp->umem->numa_node;
+	out->hugepages = qp->umem->huge;
+	out->ring_size = e->cfg.ring_size;
+	out->frame_size = qp->umem->frame_size;
+	out->nframes = qp->umem->nframes;
+}
+
+int fp_engine_xdp_mode(const struct fp_engine *e, int port)
+{
+	return e->prog[port]->mode;
 }
 
 const struct fp_ruleset *fp_engine_rules(const struct fp_engine *e)
@@ -477,4 +530,72 @@ uint64_t fp_engine_rules_generation(const struct fp_engine *e)
 int fp_engine_worker_cpu(const struct fp_engine *e, uint32_t i)
 {
 	return e->worker[i].cpu;
+}
+
+/* ---- capture ------------------------------------------------------------ */
+
+int fp_engine_capture_start(struct fp_engine *e, int all, uint32_t snaplen)
+{
+	int err = 0;
+
+	if (e->capture_queues)
+		return -EBUSY;
+	for (uint32_t i = 0; i < e->nqueues && !err; i++)
+		err = fp_capture_ring_create(snaplen, all, &e->capture[i]);
+	if (err) {
+		for (uint32_t i = 0; i < e->nqueues; i++) {
+			fp_capture_ring_destroy(e->capture[i]);
+			e->capture[i] = NULL;
+		}
+		return err;
+	}
+	e->capture_queues = e->nqueues;
+	e->capture_next = 0;
+	for (uint32_t i = 0; i < e->capture_queues; i++)
+		rcu_assign_pointer(e->worker[i].capture, e->capture[i]);
+	return 0;
+}
+
+uint32_t fp_engine_capture_drain(struct fp_engine *e, fp_capture_fn fn, void *arg, uint32_t max)
+{
+	uint32_t n = 0, idle = 0;
+
+	while (n < max && e->capture_queues && idle < e->capture_queues) {
+		struct fp_capture_ring *r = e->capture[e->capture_next];
+		const struct fp_capture_rec *rec = fp_capture_peek(r);
+
+		e->capture_next = (e->capture_next + 1) % e->capture_queues;
+		if (!rec) {
+			idle++;
+			continue;
+		}
+		idle = 0;
+		fn(arg, rec);
+		fp_capture_release(r);
+		n++;
+	}
+	return n;
+}
+
+uint64_t fp_engine_capture_lost(const struct fp_engine *e)
+{
+	uint64_t lost = 0;
+
+	for (uint32_t i = 0; i < e->capture_queues; i++)
+		lost += fp_capture_lost(e->capture[i]);
+	return lost;
+}
+
+void fp_engine_capture_stop(struct fp_engine *e)
+{
+	if (!e || !e->capture_queues)
+		return;
+	for (uint32_t i = 0; i < e->capture_queues; i++)
+		rcu_assign_pointer(e->worker[i].capture, NULL);
+	urcu_qsbr_synchronize_rcu(); /* no worker holds a ring any more */
+	for (uint32_t i = 0; i < e->capture_queues; i++) {
+		fp_capture_ring_destroy(e->capture[i]);
+		e->capture[i] = NULL;
+	}
+	e->capture_queues = 0;
 }

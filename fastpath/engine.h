@@ -11,6 +11,7 @@
 #include <linux/if_xdp.h>
 #include <net/if.h>
 #include "bpfprog.h"
+#include "capture.h"
 #include "qpair.h"
 #include "ruleset.h"
 #include "stats.h"
@@ -59,9 +60,12 @@ void fp_engine_stop(struct fp_engine *e);
  * that could not be accounted for (0 when none leaked). */
 uint32_t fp_engine_destroy(struct fp_engine *e);
 
-/* Publish a new snapshot (ownership taken); the old one is freed after
- * every worker has passed a quiescent state. Control thread only. */
-void fp_engine_publish_rules(struct fp_engine *e, struct fp_ruleset *rules);
+/* Publish a new snapshot (ownership taken, even on failure): give it
+ * counters for every worker, swap it in, and once every worker has passed
+ * a quiescent state carry the old snapshot's counts to its rules of the
+ * same text and free the old one. -ENOMEM (counters): the old snapshot
+ * stays in force. Control thread only. */
+int fp_engine_publish_rules(struct fp_engine *e, struct fp_ruleset *rules);
 
 const struct fp_ruleset *fp_engine_rules(const struct fp_engine *e);
 
@@ -118,9 +122,23 @@ int fp_engine_xdp_mode(const struct fp_engine *e, int port);
 /* Packets and bytes rule i (0-based, of the running snapshot) matched:
  * the workers' counts summed, plus what a rule of the same text counted
  * in earlier snapshots. Control thread only. */
-struct fp_rule_count {
-	uint64_t packets, bytes;
-};
 void fp_engine_rule_count(const struct fp_engine *e, size_t i, struct fp_rule_count *out);
+
+/* Capture (capture.h): every worker running now copies the frames it
+ * drops (all: every frame) into a ring of its own, up to snaplen bytes
+ * each. -EBUSY when a capture runs, -ENOMEM. Control thread only. */
+int fp_engine_capture_start(struct fp_engine *e, int all, uint32_t snaplen);
+
+/* Hand at most max captured frames to fn, oldest first per queue, taking
+ * the queues in turn; returns how many. */
+typedef void (*fp_capture_fn)(void *arg, const struct fp_capture_rec *rec);
+uint32_t fp_engine_capture_drain(struct fp_engine *e, fp_capture_fn fn, void *arg, uint32_t max);
+
+/* Frames the workers could not copy (their ring was full). */
+uint64_t fp_engine_capture_lost(const struct fp_engine *e);
+
+/* Stop capturing: once no worker holds a ring, free them (what was not
+ * drained is lost). NULL-safe, a no-op when no capture runs. */
+void fp_engine_capture_stop(struct fp_engine *e);
 
 #endif /* FP_ENGINE_H */

@@ -15,4 +15,8 @@
  * reader could take. */
 void fp_rules_publish(struct fp_ruleset **slot, struct fp_ruleset *next);
 
+/* The same, but hand the previous snapshot back instead of destroying it:
+ * no reader holds it any more, so its counters are final. */
+struct fp_ruleset *fp_rules_swap(struct fp_ruleset **slot, struct fp_ruleset *next);
+
 #endif /* FP_PUBLISH_H */

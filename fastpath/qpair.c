@@ -48,6 +48,7 @@ static int fp_qpair_open_socket(struct fp_qpair *qp, const struct fp_qpair_cfg *
 		return err;
 	}
 	x->fd = xsk_socket__fd(x->xsk);
+	x->need_wakeup = !!(scfg.bind_flags & XDP_USE_NEED_WAKEUP); /* bind took it */
 	return 0;
 }
 

@@ -34,6 +34,7 @@ struct fp_qpair_cfg {
 struct fp_xsk {
 	struct xsk_socket *xsk;
 	int fd;
+	int need_wakeup; /* bound with XDP_USE_NEED_WAKEUP */
 	struct xsk_ring_cons rx;
 	struct xsk_ring_prod tx;
 	struct xsk_ring_prod fill;

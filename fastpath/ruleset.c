@@ -526,6 +526,7 @@ void fp_ruleset_destroy(struct fp_ruleset *rs)
 	free(rs->blens);
 	free(rs->bkeys);
 	fp_lpm_fini(&rs->lpm);
+	fp_ruleset_free_counters(rs);
 	free(rs);
 }
 

@@ -1,13 +1,22 @@
-/* fastpath/ruleset.h - an immutable, compiled rule snapshot.
+/* fastpath/ruleset.h - an immutable, compiled rule snapshot, and the
+ * per-rule counters that travel with it.
  *
  * The control plane builds a snapshot with fp_ruleset_create() (which
  * copies what it needs), publishes it through fp_engine_publish_rules()
  * (RCU), and the engine destroys the old one after a grace period.
- * Workers only read it, through fp_classify(). */
+ * Workers only read the rules, through fp_classify().
+ *
+ * Counters (rulecount.c) are the one mutable part: one array of
+ * {packets, bytes} per worker slot, each written by that slot's worker
+ * only and on cache lines of its own, added by the engine before the
+ * snapshot is published or the slot's worker starts; and a base the
+ * control thread fills, once no worker counts into the previous snapshot
+ * any more, with what rules of the same text counted there. */
 #ifndef FP_RULESET_H
 #define FP_RULESET_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "rule.h"
 
 struct fp_ruleset;
@@ -23,5 +32,35 @@ void fp_ruleset_destroy(struct fp_ruleset *rs);
 size_t fp_ruleset_count(const struct fp_ruleset *rs);
 const struct fp_policy *fp_ruleset_policy(const struct fp_ruleset *rs);
 const struct fp_rule *fp_ruleset_rule(const struct fp_ruleset *rs, size_t i);
+
+struct fp_rule_count {
+	uint64_t packets, bytes;
+};
+
+/* Give worker slot `slot` (< FW_MAX_QUEUES) its counters; a no-op when it
+ * has them. -ENOMEM. Control thread, before the slot's worker can see rs. */
+int fp_ruleset_add_counters(struct fp_ruleset *rs, unsigned slot);
+
+/* Slot `slot`'s counters (NULL when none were added). Its worker only
+ * writes them, with fp_rule_count_add. */
+struct fp_rule_count *fp_ruleset_counters(const struct fp_ruleset *rs, unsigned slot);
+
+static inline void fp_rule_count_add(struct fp_rule_count *c, uint32_t bytes)
+{
+	__atomic_store_n(&c->packets, c->packets + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->bytes, c->bytes + bytes, __ATOMIC_RELAXED);
+}
+
+/* Rule i's counts: every slot's plus the base. Any thread. */
+void fp_ruleset_rule_count(const struct fp_ruleset *rs, size_t i, struct fp_rule_count *out);
+
+/* Add to next's base what each rule of `old` counted (its total) where
+ * next has a rule equal in everything but its source position (the k-th
+ * copy of a rule in old goes to the k-th copy in next). Only once no
+ * worker counts into old. -ENOMEM: nothing carried. */
+int fp_ruleset_carry_counts(const struct fp_ruleset *old, struct fp_ruleset *next);
+
+/* Free the counters (fp_ruleset_destroy does). */
+void fp_ruleset_free_counters(struct fp_ruleset *rs);
 
 #endif /* FP_RULESET_H */

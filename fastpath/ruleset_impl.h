@@ -22,8 +22,10 @@
 
 #include <stdint.h>
 
+#include "fw/abi.h"
 #include "lpm.h"
 #include "rule.h"
+#include "ruleset.h"
 
 /* Signature key: fam | port << 2 | kind << 4 | proto << 8 | type << 16 |
  * code << 24. fam: 0 any, 1 IPv4, 2 IPv6; port: 0 any, 1 + port id. */
@@ -100,6 +102,12 @@ struct fp_ruleset {
 	struct fp_bkey *bkeys;   /* 1 << bkey_bits slots, or NULL */
 	unsigned bkey_bits;
 	struct fp_lpm_set lpm;
+	/* The one mutable part (rulecount.c): per worker slot, n counts
+	 * (count[s] points into count_mem[s], cache-line aligned); base: what
+	 * equal rules counted in earlier snapshots. */
+	struct fp_rule_count *count[FW_MAX_QUEUES];
+	void *count_mem[FW_MAX_QUEUES];
+	struct fp_rule_count *base;
 };
 
 #endif /* FP_RULESET_IMPL_H */

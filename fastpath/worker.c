@@ -55,10 +55,32 @@ static void fp_worker_touch(const struct fp_worker *w, const struct xsk_ring_con
 	__asm__ volatile("" : : "r"(acc));
 }
 
+/* What a round reads once: the snapshot, this worker's counters in it,
+ * and the capture ring (NULL when no capture runs). */
+struct fp_round {
+	const struct fp_ruleset *rs;
+	struct fp_rule_count *rule_count;
+	struct fp_capture_ring *capture;
+};
+
+static void fp_worker_decide(struct fp_worker *w, const struct fp_round *r, const uint8_t *frame,
+			     uint32_t len, int in, struct fp_decision *dec, struct fp_dir_stats *delta)
+{
+	struct fp_pkt pkt;
+
+	fp_parse(frame, len, &pkt);
+	fp_classify(r->rs, &pkt, in, dec);
+	fp_worker_count(&pkt, dec, delta);
+	if (dec->rule != FP_NO_RULE)
+		fp_rule_count_add(&r->rule_count[dec->rule], len);
+	if (r->capture)
+		fp_capture_offer(r->capture, frame, len, (uint16_t)w->qp->queue, in, dec);
+}
+
 /* Receive a batch on port `in`, decide each frame, send the passes out of
  * the other port, count into *delta. Returns the number of frames
  * received. */
-static uint32_t fp_worker_forward(struct fp_worker *w, const struct fp_ruleset *rs, int in,
+static uint32_t fp_worker_forward(struct fp_worker *w, const struct fp_round *r, int in,
 				  struct fp_dir_stats *delta)
 {
 	struct fp_xsk *rx = &w->qp->port[in], *tx = &w->qp->port[!in];
@@ -74,11 +96,9 @@ static uint32_t fp_worker_forward(struct fp_worker *w, const struct fp_ruleset *
 	for (uint32_t i = 0; i < n; i++) {
 		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&rx->rx, idx + i);
 		struct fp_decision dec;
-		struct fp_pkt pkt;
 
-		fp_parse(xsk_umem__get_data(w->qp->umem->area, d->addr), d->len, &pkt);
-		fp_classify(rs, &pkt, in, &dec);
-		fp_worker_count(&pkt, &dec, delta);
+		fp_worker_decide(w, r, xsk_umem__get_data(w->qp->umem->area, d->addr), d->len, in,
+				 &dec, delta);
 		if (dec.verdict == FP_PASS)
 			pass[npass++] = (struct xdp_desc){ .addr = d->addr, .len = d->len };
 		else
@@ -105,14 +125,16 @@ static int fp_worker_refill(struct fp_worker *w, int p, struct fp_dir_stats *del
 static uint32_t fp_worker_round(struct fp_worker *w)
 {
 	struct fp_dir_stats delta[FP_NPORTS] = { 0 };
-	const struct fp_ruleset *rs;
+	struct fp_round r;
 	uint32_t moved = 0;
 	int starved = 0;
 
 	urcu_qsbr_read_lock();
-	rs = rcu_dereference(*w->rules);
+	r.rs = rcu_dereference(*w->rules);
+	r.rule_count = fp_ruleset_counters(r.rs, w->slot);
+	r.capture = rcu_dereference(w->capture);
 	for (int p = 0; p < FP_NPORTS; p++)
-		moved += fp_worker_forward(w, rs, p, &delta[p]);
+		moved += fp_worker_forward(w, &r, p, &delta[p]);
 	urcu_qsbr_read_unlock();
 	for (int p = 0; p < FP_NPORTS; p++) {
 		fp_xsk_complete(w->qp->umem, &w->qp->port[p]);

@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include "capture.h"
 #include "qpair.h"
 #include "ruleset.h"
 #include "stats.h"
@@ -20,6 +21,8 @@ struct fp_worker {
 	struct fp_qpair *qp;
 	struct fp_ruleset **rules;    /* the engine's RCU slot */
 	struct fp_queue_stats *stats; /* this queue's counters */
+	unsigned slot;                /* index of its per-rule counters in a snapshot */
+	struct fp_capture_ring *capture; /* RCU: the engine sets it while a capture runs */
 	int cpu;                      /* -1: not pinned */
 	uint64_t idle_spin_ns;        /* keep polling this long before sleeping */
 	atomic_int stop;

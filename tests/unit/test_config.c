@@ -45,6 +45,20 @@ static void assert_cfg_empty(const struct fw_config *c)
 	assert_memory_equal(c, &e, sizeof(e));
 }
 
+/* A successful parse of a file with no keys: the defaults, and the one
+ * file read. */
+static void assert_cfg_defaults(const struct fw_config *c, const char *file)
+{
+	struct fw_config e;
+
+	ctl_config_init(&e);
+	assert_int_equal(c->nfiles, 1);
+	assert_string_equal(c->files[0], file);
+	e.files = c->files;
+	e.nfiles = c->nfiles;
+	assert_memory_equal(c, &e, sizeof(e));
+}
+
 static struct fp_prefix pfx(const char *addr, unsigned int len)
 {
 	struct fp_prefix p;
@@ -198,11 +212,48 @@ static void test_defaults(void **state)
 	assert_int_equal(c.busy_poll_budget, CTL_DEFAULT_BUSY_POLL_BUDGET);
 	assert_int_equal(c.nrules, 0);
 	assert_null(c.rules);
-	assert_cfg_empty(&c);
+	assert_string_equal(c.control_socket, CTL_DEFAULT_CONTROL_SOCKET);
+	assert_string_equal(c.control_group, "");
+	assert_string_equal(c.metrics_listen, "");
+	assert_int_equal(c.metrics_rules, CTL_DEFAULT_METRICS_RULES);
+	assert_int_equal(c.log_level, FW_LOG_INFO);
+	assert_cfg_defaults(&c, "demo.conf");
 	ctl_config_fini(&c);
 
 	assert_int_equal(parse("", &c, err), 0);
+	assert_cfg_defaults(&c, "demo.conf");
+	ctl_config_fini(&c);
 	assert_cfg_empty(&c);
+}
+
+/* The control socket, metrics and logging keys, and their errors. */
+static void test_service_keys(void **state)
+{
+	const struct err_case errs[] = {
+		{ "control-socket run/x.sock", "demo.conf:1:16: 'run/x.sock' is not an absolute path (control-socket /ABSOLUTE/PATH)" },
+		{ "control-group 9wheel", "demo.conf:1:15: '9wheel' is not a group name (lower-case letters, digits, '_' and '-', starting with a letter or '_')" },
+		{ "metrics-listen localhost:9469", "demo.conf:1:16: 'localhost:9469' is not a numeric address and port (metrics-listen ADDR:PORT|[ADDR6]:PORT)" },
+		{ "metrics-listen 127.0.0.1:70000", "demo.conf:1:16: '127.0.0.1:70000': the port must be a number 1-65535 (metrics-listen ADDR:PORT|[ADDR6]:PORT)" },
+		{ "metrics-rules 100001", "demo.conf:1:15: '100001' is out of range for metrics-rules (0-100000)" },
+		{ "log-level loud", "demo.conf:1:11: 'loud' is not a valid log-level (expected error, warning, info or debug)" },
+	};
+	struct fw_config c;
+	char err[CTL_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(parse("control-socket /run/fw/c.sock\ncontrol-group fwadm\n"
+			       "metrics-listen [::1]:9469\nmetrics-rules 7\nlog-level debug\n", &c, err), 0);
+	assert_string_equal(c.control_socket, "/run/fw/c.sock");
+	assert_string_equal(c.control_group, "fwadm");
+	assert_string_equal(c.metrics_listen, "[::1]:9469");
+	assert_int_equal(c.metrics_rules, 7);
+	assert_int_equal(c.log_level, FW_LOG_DEBUG);
+	ctl_config_fini(&c);
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		assert_int_not_equal(parse(errs[i].in, &c, err), 0);
+		assert_string_equal(err, errs[i].msg);
+		assert_cfg_empty(&c);
+	}
 }
 
 /* Lexical corners: CRLF, no final newline, comments glued to words,
@@ -1002,6 +1053,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_demo),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_service_keys),
 		cmocka_unit_test(test_worker_keys),
 		cmocka_unit_test(test_lexical),
 		cmocka_unit_test(test_proto_family),

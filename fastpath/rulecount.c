@@ -1,0 +1,177 @@
+/* fastpath/rulecount.c - the per-rule counters of a snapshot: per worker
+ * slot arrays, their sums, and carrying counts over to the next snapshot
+ * by rule content (README, "Per-rule counters"). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ruleset_impl.h"
+
+#define FP_CACHE_LINE 64
+
+int fp_ruleset_add_counters(struct fp_ruleset *rs, unsigned slot)
+{
+	size_t bytes = (rs->n ? rs->n : 1) * sizeof(struct fp_rule_count) + 2 * FP_CACHE_LINE;
+	uintptr_t p;
+
+	if (slot >= FW_MAX_QUEUES)
+		return -EINVAL;
+	if (rs->count[slot])
+		return 0;
+	/* calloc: large arrays come as fresh zero pages, backed only where
+	 * a worker counts; the margins keep neighbours off its lines */
+	rs->count_mem[slot] = calloc(1, bytes);
+	if (!rs->count_mem[slot])
+		return -ENOMEM;
+	p = ((uintptr_t)rs->count_mem[slot] + FP_CACHE_LINE) & ~(uintptr_t)(FP_CACHE_LINE - 1);
+	rs->count[slot] = (struct fp_rule_count *)p;
+	return 0;
+}
+
+struct fp_rule_count *fp_ruleset_counters(const struct fp_ruleset *rs, unsigned slot)
+{
+	return slot < FW_MAX_QUEUES ? rs->count[slot] : NULL;
+}
+
+void fp_ruleset_rule_count(const struct fp_ruleset *rs, size_t i, struct fp_rule_count *out)
+{
+	*out = (struct fp_rule_count){ 0, 0 };
+	if (i >= rs->n)
+		return;
+	if (rs->base)
+		*out = rs->base[i];
+	for (unsigned s = 0; s < FW_MAX_QUEUES; s++) {
+		if (!rs->count[s])
+			continue;
+		out->packets += __atomic_load_n(&rs->count[s][i].packets, __ATOMIC_RELAXED);
+		out->bytes += __atomic_load_n(&rs->count[s][i].bytes, __ATOMIC_RELAXED);
+	}
+}
+
+void fp_ruleset_free_counters(struct fp_ruleset *rs)
+{
+	for (unsigned s = 0; s < FW_MAX_QUEUES; s++) {
+		free(rs->count_mem[s]);
+		rs->count_mem[s] = NULL;
+		rs->count[s] = NULL;
+	}
+	free(rs->base);
+	rs->base = NULL;
+}
+
+/* ---- carrying counts over: rules equal but for file and line --------- */
+
+static uint64_t fp_mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdull;
+}
+
+static uint64_t fp_prefix_hash(uint64_t h, const struct fp_prefix *p)
+{
+	uint64_t a, b;
+
+	memcpy(&a, p->addr, 8);
+	memcpy(&b, p->addr + 8, 8);
+	return fp_mix(fp_mix(fp_mix(h, (uint64_t)p->family << 8 | p->len), a), b);
+}
+
+static uint64_t fp_rule_hash(const struct fp_rule *r)
+{
+	uint64_t h = fp_mix(0, (uint64_t)r->action | (uint64_t)r->family << 8 |
+			       (uint64_t)r->proto << 16 | (uint64_t)r->icmp_type << 24 |
+			       (uint64_t)r->icmp_code << 32 | (uint64_t)r->in_port << 40);
+
+	h = fp_mix(h, r->match);
+	if (r->match & FP_MATCH_SRC)
+		h = fp_prefix_hash(h, &r->src);
+	if (r->match & FP_MATCH_DST)
+		h = fp_prefix_hash(h, &r->dst);
+	return h;
+}
+
+static int fp_prefix_same(const struct fp_prefix *a, const struct fp_prefix *b)
+{
+	return a->family == b->family && a->len == b->len && !memcmp(a->addr, b->addr, 16);
+}
+
+/* Equal in everything the rule's text says (not where it was written). */
+static int fp_rule_same(const struct fp_rule *a, const struct fp_rule *b)
+{
+	return a->action == b->action && a->family == b->family && a->proto == b->proto &&
+	       a->icmp_type == b->icmp_type && a->icmp_code == b->icmp_code &&
+	       a->in_port == b->in_port && a->match == b->match &&
+	       (!(a->match & FP_MATCH_SRC) || fp_prefix_same(&a->src, &b->src)) &&
+	       (!(a->match & FP_MATCH_DST) || fp_prefix_same(&a->dst, &b->dst));
+}
+
+/* Open addressing over old's rule indices; a slot is taken once its
+ * counts have gone to a rule of next. */
+struct fp_carry {
+	uint32_t *slot; /* rule index + 1; 0 empty */
+	uint8_t *taken; /* per old rule */
+	size_t mask;
+};
+
+static int fp_carry_build(struct fp_carry *c, const struct fp_ruleset *old)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * old->n)
+		cap <<= 1;
+	c->mask = cap - 1;
+	c->slot = calloc(cap, sizeof(*c->slot));
+	c->taken = calloc(old->n ? old->n : 1, 1);
+	if (!c->slot || !c->taken)
+		return -ENOMEM;
+	for (size_t i = 0; i < old->n; i++) {
+		size_t h = (size_t)fp_rule_hash(&old->rules[i]) & c->mask;
+
+		while (c->slot[h])
+			h = (h + 1) & c->mask;
+		c->slot[h] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+/* The first old rule equal to r whose counts are not taken yet (in rule
+ * order: linear probing keeps insertion order within a chain). */
+static long fp_carry_find(struct fp_carry *c, const struct fp_ruleset *old,
+			  const struct fp_rule *r)
+{
+	for (size_t h = (size_t)fp_rule_hash(r) & c->mask; c->slot[h]; h = (h + 1) & c->mask) {
+		uint32_t i = c->slot[h] - 1;
+
+		if (!c->taken[i] && fp_rule_same(&old->rules[i], r)) {
+			c->taken[i] = 1;
+			return (long)i;
+		}
+	}
+	return -1;
+}
+
+int fp_ruleset_carry_counts(const struct fp_ruleset *old, struct fp_ruleset *next)
+{
+	struct fp_carry c = { NULL, NULL, 0 };
+	int err = -ENOMEM;
+
+	if (!old || !old->n || !next->n)
+		return 0;
+	if (!next->base)
+		next->base = calloc(next->n, sizeof(*next->base));
+	if (next->base && !fp_carry_build(&c, old)) {
+		for (size_t j = 0; j < next->n; j++) {
+			long i = fp_carry_find(&c, old, &next->rules[j]);
+			struct fp_rule_count n;
+
+			if (i < 0)
+				continue;
+			fp_ruleset_rule_count(old, (size_t)i, &n);
+			next->base[j].packets += n.packets;
+			next->base[j].bytes += n.bytes;
+		}
+		err = 0;
+	}
+	free(c.slot);
+	free(c.taken);
+	return err;
+}
