@@ -1,46 +1,53 @@
 /* control/daemon.c - start-up, the event loop, reload, shutdown.
  *
- * One control thread waits in poll() on three sources: signals (a
- * signalfd), the ports' link notifications (netwatch.h) and, while a
- * reload runs, its loader thread (loader.h); it wakes in time for the
- * service manager's watchdog, when one asks for pings (notify.h). So a reload, however long it
- * takes, never delays SIGTERM or SIGUSR1. A reload parses the whole file
- * into a fresh config and compiles a fresh snapshot; only when both
- * succeed is the snapshot published (RCU) and the config swapped.
- * Anything else leaves the running rules untouched. */
+ * One control thread waits in poll() on every source: signals (a
+ * signalfd), the ports' link notifications (netwatch.h), while a reload
+ * runs its loader thread (loader.h), the control socket and its clients
+ * (ctlsock.h, commands.c) and the metrics server (metrics.h); it wakes in
+ * time for the service manager's watchdog (notify.h), for the counter
+ * sample it takes once a second (the rates of `xskwallctl stats`) and,
+ * while a capture runs, to stream it (capsession.h). So a reload, however
+ * long it takes, never delays SIGTERM or a control request. A reload
+ * parses the whole file into a fresh config and compiles a fresh
+ * snapshot; only when both succeed is the snapshot published (RCU) and
+ * the config swapped. Anything else leaves the running rules untouched. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <cap-ng.h>
 #include "fw/log.h"
 #include "daemon.h"
-#include "engine.h"
-#include "loader.h"
-#include "netwatch.h"
-#include "notify.h"
-#include "ports.h"
+#include "daemon_impl.h"
 #include "privs.h"
 #include "report.h"
 
-enum ctl_poll_slot { CTL_POLL_SIGNAL, CTL_POLL_LINK, CTL_POLL_LOADER, CTL_POLL_N };
+enum ctl_poll_slot { CTL_POLL_SIGNAL, CTL_POLL_LINK, CTL_POLL_LOADER, CTL_POLL_METRICS,
+		     CTL_POLL_SERVER, CTL_POLL_N = CTL_POLL_SERVER + CTL_MAX_CLIENTS + 1 };
 
-struct ctl_daemon {
-	const char *path;
-	struct fw_config cfg; /* the configuration in force */
-	struct fp_engine *engine;
-	struct ctl_netwatch *links;
-	struct ctl_ports ports;
-	struct ctl_notify notify;  /* the service manager, if one listens */
-	struct ctl_loader *reload; /* the reload in progress, if any */
-	int reload_again;          /* SIGHUP during a reload: one more after it */
-	int running;
-	int status;                /* the exit status once stopped */
-};
+#define CTL_SAMPLE_PERIOD_NS 1000000000ull
+
+static uint64_t ctl_mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+static double ctl_unix_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 int ctl_check(const char *path)
 {
@@ -71,21 +78,53 @@ static void ctl_engine_cfg(const struct fw_config *c, struct fp_engine_cfg *ec)
 	ec->busy_poll_budget = c->busy_poll ? c->busy_poll_budget : 0;
 }
 
-static void ctl_reload_start(struct ctl_daemon *d)
+/* The log level in force: -v wins over `log-level`. */
+static void ctl_apply_log_level(const struct ctl_daemon *d)
+{
+	fw_log_set_level(d->verbose ? FW_LOG_DEBUG : d->cfg.log_level);
+}
+
+static void ctl_waiters_add(struct ctl_daemon *d, struct ctl_waiters *w, struct ctl_client_ref c)
+{
+	if (!c.id)
+		return;
+	if (w->n == CTL_MAX_CLIENTS)
+		return ctl_server_fail(d->server, c, "reload: too many clients waiting");
+	w->c[w->n++] = c;
+}
+
+/* Every waiter gets the same answer (stolen). */
+static void ctl_waiters_answer(struct ctl_daemon *d, struct ctl_waiters *w, json_t *reply)
+{
+	for (int i = 0; i < w->n; i++) {
+		ctl_server_send(d->server, w->c[i], json_deep_copy(reply));
+		ctl_server_end(d->server, w->c[i]);
+	}
+	w->n = 0;
+	json_decref(reply);
+}
+
+void ctl_daemon_reload(struct ctl_daemon *d, struct ctl_client_ref c)
 {
 	int err;
 
 	if (d->reload) {
 		d->reload_again = 1;
+		ctl_waiters_add(d, &d->waiting_next, c);
 		fw_info("reload requested while one is running: another one follows it");
 		return;
 	}
 	err = ctl_loader_start(d->path, &d->reload);
-	if (err)
+	if (err) {
 		fw_err("reload failed: cannot start the loader: %s; keeping the %zu rules in force",
 		       strerror(-err), d->cfg.nrules);
-	else
-		ctl_notify_reloading();
+		if (c.id)
+			ctl_server_fail(d->server, c, "reload: cannot start the loader");
+		return;
+	}
+	d->reload_started_ns = ctl_mono_ns();
+	ctl_waiters_add(d, &d->waiting, c);
+	ctl_notify_reloading();
 }
 
 /* READY=1 with the state in force (start-up and after every reload). */
@@ -100,28 +139,50 @@ static void ctl_daemon_ready(const struct ctl_daemon *d)
 	ctl_notify_ready(status);
 }
 
-static void ctl_reload_apply(struct ctl_daemon *d, struct ctl_loaded *next)
+/* New rules are in force: what `status` and the metrics say of them. */
+static void ctl_rules_in_force(struct ctl_daemon *d, uint64_t started_ns, int edited)
+{
+	d->sv.rules.generation = fp_engine_rules_generation(d->engine);
+	d->sv.rules.loaded_unix = ctl_unix_now();
+	d->sv.rules.load_ms = (double)(ctl_mono_ns() - started_ns) / 1e6;
+	d->sv.rules.edited = edited;
+}
+
+/* Put next in force, or say in err why not. */
+static int ctl_reload_apply(struct ctl_daemon *d, struct ctl_loaded *next, char *err,
+			    size_t errlen)
 {
 	const char *changed = ctl_config_restart_key(&d->cfg, &next->cfg);
 	char keys[256];
 
 	if (changed) {
-		fw_err("reload failed: %s changed (a reload may not change %s), which needs a "
-		       "restart; keeping the %zu rules in force", changed,
-		       ctl_config_restart_keys(keys, sizeof(keys)), d->cfg.nrules);
+		snprintf(err, errlen, "%s changed (a reload may not change %s), which needs a "
+			 "restart", changed, ctl_config_restart_keys(keys, sizeof(keys)));
 		ctl_loaded_fini(next);
-		return;
+		return -EINVAL;
 	}
 	if (fp_engine_publish_rules(d->engine, next->rules)) {
-		fw_err("reload failed: out of memory for the rules' counters; keeping the %zu "
-		       "rules in force", d->cfg.nrules);
+		snprintf(err, errlen, "out of memory for the rules' counters");
 		ctl_config_fini(&next->cfg);
-		return;
+		return -ENOMEM;
 	}
 	ctl_config_fini(&d->cfg);
 	d->cfg = next->cfg;
+	ctl_apply_log_level(d);
+	ctl_rules_in_force(d, d->reload_started_ns, 0);
 	fw_info("reloaded %s: %zu rules in force (generation %llu)", d->path, d->cfg.nrules,
 		(unsigned long long)fp_engine_rules_generation(d->engine));
+	return 0;
+}
+
+static json_t *ctl_reload_result(const struct ctl_daemon *d, int failed, const char *err)
+{
+	if (failed)
+		return json_pack("{s:b,s:s,s:I}", "ok", 0, "error", err, "kept_rules",
+				 (json_int_t)d->cfg.nrules);
+	return json_pack("{s:b,s:I,s:I,s:f}", "ok", 1, "rules", (json_int_t)d->cfg.nrules,
+			 "generation", (json_int_t)d->sv.rules.generation, "load_ms",
+			 d->sv.rules.load_ms);
 }
 
 static void ctl_reload_done(struct ctl_daemon *d)
@@ -132,17 +193,49 @@ static void ctl_reload_done(struct ctl_daemon *d)
 
 	r = ctl_loader_finish(d->reload, &next, err, sizeof(err));
 	d->reload = NULL;
+	if (!r)
+		r = ctl_reload_apply(d, &next, err, sizeof(err));
 	if (r) {
-		fw_err("%s", err);
-		fw_err("reload failed; keeping the %zu rules in force", d->cfg.nrules);
+		fw_err("reload failed: %s; keeping the %zu rules in force", err, d->cfg.nrules);
+		d->sv.rules.reloads_failed++;
+		snprintf(d->sv.rules.last_error, sizeof(d->sv.rules.last_error), "%s", err);
 	} else {
-		ctl_reload_apply(d, &next);
+		d->sv.rules.reloads_ok++;
 	}
+	ctl_waiters_answer(d, &d->waiting, ctl_reload_result(d, r, err));
 	ctl_daemon_ready(d);
 	if (d->reload_again) {
 		d->reload_again = 0;
-		ctl_reload_start(d);
+		d->waiting = d->waiting_next;
+		d->waiting_next.n = 0;
+		ctl_daemon_reload(d, (struct ctl_client_ref){ 0, 0 });
 	}
+}
+
+int ctl_daemon_replace_rules(struct ctl_daemon *d, struct fp_rule *rules, size_t n, char *err,
+			     size_t errlen)
+{
+	uint64_t started = ctl_mono_ns();
+	struct fp_ruleset *rs;
+	int r;
+
+	r = fp_ruleset_create(rules, n, &d->cfg.policy, &rs);
+	if (!r)
+		r = fp_engine_publish_rules(d->engine, rs);
+	if (r) {
+		snprintf(err, errlen, "cannot compile the rules: %s; the rules in force stay",
+			 strerror(-r));
+		free(rules);
+		return r;
+	}
+	free(d->cfg.rules);
+	d->cfg.rules = rules;
+	d->cfg.nrules = d->cfg.rules_cap = n;
+	ctl_rules_in_force(d, started, 1);
+	fw_info("rules edited from the control socket: %zu rules in force (generation %llu)", n,
+		(unsigned long long)d->sv.rules.generation);
+	ctl_daemon_ready(d);
+	return 0;
 }
 
 static void ctl_handle_signal(struct ctl_daemon *d, int sig_fd)
@@ -153,7 +246,7 @@ static void ctl_handle_signal(struct ctl_daemon *d, int sig_fd)
 		return;
 	switch (si.ssi_signo) {
 	case SIGHUP:
-		ctl_reload_start(d);
+		ctl_daemon_reload(d, (struct ctl_client_ref){ 0, 0 });
 		break;
 	case SIGUSR1:
 		ctl_report_stats(d->engine, stdout);
@@ -195,29 +288,81 @@ static void ctl_handle_links(struct ctl_daemon *d)
 	}
 }
 
+/* Once a second: the sample the rates of `xskwallctl stats` come from. */
+static void ctl_take_sample(struct ctl_daemon *d)
+{
+	uint64_t now = ctl_mono_ns();
+	struct ctl_sample *older = d->sv.prev;
+
+	if (now < d->next_sample_ns)
+		return;
+	d->sv.prev = d->sv.cur;
+	d->sv.cur = older;
+	ctl_sample_take(d->engine, d->sv.cur);
+	d->next_sample_ns = now + CTL_SAMPLE_PERIOD_NS;
+}
+
+static int ctl_min_timeout(int a, int b)
+{
+	return a < 0 ? b : b < 0 ? a : a < b ? a : b;
+}
+
+static int ctl_loop_timeout_ms(const struct ctl_daemon *d)
+{
+	uint64_t now = ctl_mono_ns();
+	int t = ctl_notify_timeout_ms(&d->notify);
+
+	t = ctl_min_timeout(t, d->next_sample_ns > now ?
+			       (int)((d->next_sample_ns - now) / 1000000 + 1) : 0);
+	t = ctl_min_timeout(t, ctl_server_timeout_ms(d->server));
+	t = ctl_min_timeout(t, ctl_capture_timeout_ms(&d->capture));
+	return d->metrics ? ctl_min_timeout(t, ctl_metrics_timeout_ms(d->metrics)) : t;
+}
+
+static int ctl_loop_fds(const struct ctl_daemon *d, int sig_fd, struct pollfd *pfd)
+{
+	pfd[CTL_POLL_SIGNAL] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
+	pfd[CTL_POLL_LINK] = (struct pollfd){ .fd = ctl_netwatch_fd(d->links), .events = POLLIN };
+	pfd[CTL_POLL_LOADER] = (struct pollfd){
+		.fd = d->reload ? ctl_loader_fd(d->reload) : -1, .events = POLLIN };
+	pfd[CTL_POLL_METRICS] = (struct pollfd){
+		.fd = d->metrics ? ctl_metrics_fd(d->metrics) : -1, .events = POLLIN };
+	return CTL_POLL_SERVER + ctl_server_pollfds(d->server, pfd + CTL_POLL_SERVER);
+}
+
+static void ctl_loop_serve(struct ctl_daemon *d, int sig_fd, const struct pollfd *pfd, int n)
+{
+	ctl_notify_watchdog(&d->notify);
+	ctl_take_sample(d);
+	if (pfd[CTL_POLL_SIGNAL].revents)
+		ctl_handle_signal(d, sig_fd);
+	if (d->running && pfd[CTL_POLL_LINK].revents)
+		ctl_handle_links(d);
+	if (d->running && d->reload && pfd[CTL_POLL_LOADER].revents)
+		ctl_reload_done(d);
+	if (d->running && d->metrics)
+		ctl_metrics_serve(d->metrics);
+	if (d->running)
+		ctl_server_process(d->server, pfd + CTL_POLL_SERVER, n - CTL_POLL_SERVER);
+	if (d->running)
+		ctl_capture_pump(&d->capture, &d->sv, d->server);
+}
+
 static void ctl_event_loop(struct ctl_daemon *d, int sig_fd)
 {
 	struct pollfd pfd[CTL_POLL_N];
 
-	pfd[CTL_POLL_SIGNAL] = (struct pollfd){ .fd = sig_fd, .events = POLLIN };
-	pfd[CTL_POLL_LINK] = (struct pollfd){ .fd = ctl_netwatch_fd(d->links), .events = POLLIN };
 	while (d->running) {
-		pfd[CTL_POLL_LOADER] = (struct pollfd){
-			.fd = d->reload ? ctl_loader_fd(d->reload) : -1, .events = POLLIN };
-		if (poll(pfd, CTL_POLL_N, ctl_notify_timeout_ms(&d->notify)) < 0) {
+		int n = ctl_loop_fds(d, sig_fd, pfd);
+
+		if (poll(pfd, (nfds_t)n, ctl_loop_timeout_ms(d)) < 0) {
 			if (errno == EINTR)
 				continue;
 			fw_err("poll: %s; stopping", strerror(errno));
 			d->status = 1;
 			return;
 		}
-		ctl_notify_watchdog(&d->notify);
-		if (pfd[CTL_POLL_SIGNAL].revents)
-			ctl_handle_signal(d, sig_fd);
-		if (d->running && pfd[CTL_POLL_LINK].revents)
-			ctl_handle_links(d);
-		if (d->running && d->reload && pfd[CTL_POLL_LOADER].revents)
-			ctl_reload_done(d);
+		ctl_loop_serve(d, sig_fd, pfd, n);
 	}
 }
 
@@ -242,7 +387,23 @@ static void ctl_raise_memlock(void)
 		"beyond it", (unsigned long long)r.rlim_cur / 1024, strerror(err));
 }
 
-/* Engine, link watch and port state, in that order. */
+/* The control socket, and the metrics server when metrics-listen asks. */
+static int ctl_daemon_open_control(struct ctl_daemon *d)
+{
+	int err = ctl_server_open(d->cfg.control_socket, d->cfg.control_group,
+				  ctl_commands_on_request, d, &d->server);
+
+	if (!err)
+		fw_info("control socket %s (mode %s)", d->cfg.control_socket,
+			d->cfg.control_group[0] ? "0660, group control-group" : "0600, root only");
+	if (!err && d->cfg.metrics_listen[0])
+		err = ctl_metrics_open(d->cfg.metrics_listen, d->cfg.metrics_rules,
+				       ctl_commands_metrics_view, d, &d->metrics);
+	return err;
+}
+
+/* Engine, link watch, port state, control socket and metrics, in that
+ * order. */
 static int ctl_daemon_start(struct ctl_daemon *d, struct fp_ruleset *rs)
 {
 	struct fp_engine_cfg ec;
@@ -260,12 +421,42 @@ static int ctl_daemon_start(struct ctl_daemon *d, struct fp_ruleset *rs)
 		err = ctl_ports_init(&d->ports, ec.ifname, fp_engine_max_frame(d->engine));
 	if (!err)
 		err = fp_engine_start(d->engine);
+	if (!err)
+		err = ctl_daemon_open_control(d);
 	return err;
+}
+
+static void ctl_service_init(struct ctl_daemon *d, uint64_t load_started)
+{
+	d->sv.config_path = d->path;
+	d->sv.cfg = &d->cfg;
+	d->sv.engine = d->engine;
+	d->sv.started_ns = ctl_mono_ns();
+	d->sv.prev = &d->samples[0];
+	d->sv.cur = &d->samples[1];
+	ctl_rules_in_force(d, load_started, 0);
+}
+
+/* Everything that must end before the engine stops: answers first. */
+static void ctl_daemon_wind_down(struct ctl_daemon *d)
+{
+	ctl_capture_end(&d->capture, &d->sv, d->server);
+	ctl_waiters_answer(d, &d->waiting, json_pack("{s:b,s:s}", "ok", 0, "error",
+						     "reload: the daemon is stopping"));
+	ctl_waiters_answer(d, &d->waiting_next, json_pack("{s:b,s:s}", "ok", 0, "error",
+							  "reload: the daemon is stopping"));
+	ctl_loader_abandon(d->reload);
+	d->reload = NULL;
+	ctl_metrics_close(d->metrics);
+	d->metrics = NULL;
+	ctl_server_close(d->server); /* flushes nothing more: replies were queued */
+	d->server = NULL;
 }
 
 int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
 {
-	struct ctl_daemon d = { .path = a->config, .running = 1 };
+	struct ctl_daemon d = { .path = a->config, .verbose = a->verbose, .running = 1 };
+	uint64_t load_started = ctl_mono_ns(), load_ns;
 	struct ctl_loaded l;
 	char err[CTL_ERR_LEN];
 	uint32_t leaked;
@@ -274,8 +465,11 @@ int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
 		fw_err("%s", err);
 		return 1;
 	}
+	load_ns = ctl_mono_ns() - load_started;
 	d.cfg = l.cfg;
+	ctl_apply_log_level(&d);
 	if (!ctl_daemon_start(&d, l.rules) && !ctl_privs_drop()) {
+		ctl_service_init(&d, ctl_mono_ns() - load_ns);
 		fw_info("running: %s (outside) <-> %s (inside), %u queues, %zu rules; "
 			"SIGHUP reloads, SIGUSR1 prints counters", d.cfg.port[FP_PORT_OUTSIDE],
 			d.cfg.port[FP_PORT_INSIDE], fp_engine_nqueues(d.engine), d.cfg.nrules);
@@ -283,12 +477,14 @@ int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
 		ctl_daemon_ready(&d);
 		ctl_event_loop(&d, sig_fd);
 		ctl_notify_stopping();
-		ctl_loader_abandon(d.reload);
+		ctl_daemon_wind_down(&d);
 		fp_engine_stop(d.engine); /* the exit table counts every frame */
 		ctl_report_stats(d.engine, stdout);
 	} else {
 		d.status = 1;
 	}
+	ctl_metrics_close(d.metrics);
+	ctl_server_close(d.server);
 	ctl_netwatch_close(d.links);
 	leaked = fp_engine_destroy(d.engine);
 	if (leaked)

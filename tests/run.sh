@@ -56,7 +56,7 @@ CC=clang cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \
 cmake --build build-asan -j"$JOBS"
 run_ctest build-asan "$LOGS/asan.log" -L 'unit|bpf'
 
-for target in fuzz_parse fuzz_config; do
+for target in fuzz_parse fuzz_config fuzz_request; do
 	corpus=$(mktemp -d "$LOGS/$target.XXXXXX")
 	data=tests/data/${target//_/-}
 	dict=()

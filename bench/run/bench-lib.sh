@@ -56,13 +56,10 @@ cpu_busy() { awk '/^cpu[0-9]/ { printf "%s:%d ", $1, $2 + $3 + $4 + $7 + $8 + $9
 # other: counted elsewhere, e.g. ring overflows). One function per kind.
 drops_none() { echo "0 0"; }
 drops_xskwall() {
-	fw_stats >/dev/null
-	awk '
-		$1 == "queue" && $2 == "direction" { for (i = 1; i <= NF; i++) c[$i] = i; t = 1; d = o = ko = 0; next }
-		$1 == "queue" && $2 == "socket" { for (i = 1; i <= NF; i++) k[$i] = i; t = 2; next }
-		t == 1 && $1 == "all" { d += $(c["drop_rule"]) + $(c["drop_policy"]); o += $(c["tx_full"]) }
-		t == 2 && $1 ~ /^[0-9]+$/ { ko += $(k["k_rx_dropped"]) + $(k["k_rx_full"]) }
-		END { print d, o + ko }' "$FW_LOG"
+	fw_stats || return 1
+	jq -r '[.totals[] | .drop_rule + .drop_policy] as $d | [.totals[] | .tx_full] as $o
+		| [.queues[].kernel[] | .rx_dropped + .rx_ring_full] as $k
+		| "\($d | add) \(($o | add) + ($k | add // 0))"' "$FW_STATS"
 }
 # the bare AF_XDP baselines: rxdrop decides (drops) every frame it receives
 drops_bare() {
@@ -277,7 +274,9 @@ bench_bare() {
 bench_xskwall_start() {
 	local conf=$WORK/xskwall.conf
 	{
-		printf 'port outside %s\nport inside %s\ncpus %s\n' "$FW_OUT" "$FW_IN" "$FW_CPUS"
+		CTL_SOCK=$WORK/ctl.sock
+		printf 'port outside %s\nport inside %s\ncpus %s\ncontrol-socket %s\n' "$FW_OUT" \
+			"$FW_IN" "$FW_CPUS" "$CTL_SOCK"
 		[ -n "${BUSY_POLL:-}" ] && echo "busy-poll on"
 		cat "$WORK/rules.xw"
 	} >"$conf"

@@ -1,7 +1,9 @@
 /* include/fw/log.h - the one logging entry point of every userspace module.
  *
- * Messages go to stderr with a level tag. libbpf and libxdp are routed here
- * (fw_log_route_libs) one level quieter than they ask, as xdp-tools does.
+ * Messages go to stderr with a level tag, one tagged line per line of the
+ * message. libbpf and libxdp are routed here (fw_log_route_libs) one level
+ * quieter than they ask, as xdp-tools does; the verifier's log of a
+ * program the kernel refuses comes at error level (fastpath/bpfprog.c).
  * The hot path never logs: it counts. */
 #ifndef FW_LOG_H
 #define FW_LOG_H
@@ -15,8 +17,13 @@ enum fw_log_level {
 
 void fw_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Messages above `level` are dropped. Set once at start-up (main). */
+/* Messages above `level` are dropped. Set by main (-v), then by the
+ * daemon from the configuration's log-level (start-up, every reload); any
+ * thread may log meanwhile. */
 void fw_log_set_level(int level);
+
+/* The threshold in force. */
+int fw_log_level(void);
 
 /* Write syslog priority prefixes ("<3>error: ...") when stderr is the
  * journal (JOURNAL_STREAM names stderr's device and inode), the plain

@@ -9,6 +9,7 @@ LABCTL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRC_DIR=$(cd "$LABCTL_DIR/../.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$SRC_DIR/build}
 XSKWALL=$BUILD_DIR/control/xskwall
+XSKWALLCTL=$BUILD_DIR/control/xskwallctl
 PROBE=$BUILD_DIR/tests/lab/xskwall-probe
 LAB=$SRC_DIR/tests/lab/lab.sh
 FW_PID=
@@ -21,11 +22,17 @@ in_gen() { ip netns exec "$NS_GEN" "$@"; }
 in_sink() { ip netns exec "$NS_SINK" "$@"; }
 in_fw() { ip netns exec "$NS_FW" "$@"; }
 
-# write_conf NAME: the body comes on stdin; ports are prepended
+# write_conf NAME: the body comes on stdin; the ports and a control socket
+# of this run's own ($CTL_SOCK) are prepended
 write_conf() {
-	{ printf 'port outside %s\nport inside %s\n' "$FW_OUT" "$FW_IN"; cat; } >"$WORK/$1"
+	CTL_SOCK=$WORK/ctl.sock
+	{ printf 'port outside %s\nport inside %s\ncontrol-socket %s\n' "$FW_OUT" "$FW_IN" \
+		"$CTL_SOCK"; cat; } >"$WORK/$1"
 	echo "$WORK/$1"
 }
+
+# ctl ARGS...: xskwallctl against this run's daemon
+ctl() { "$XSKWALLCTL" -s "$CTL_SOCK" "$@"; }
 
 # fw_start CONF [LOG]: run xskwall in fw and wait until it forwards
 fw_start() {
@@ -50,24 +57,17 @@ fw_stop() {
 	FW_PID=
 }
 
-# fw_stats: ask for the counter table and wait until it is complete
+# fw_stats: read every counter (xskwallctl stats -j) into $FW_STATS
 fw_stats() {
-	local before
-	before=$(grep -c '^port  *interface  *on_miss' "$FW_LOG" || true)
-	kill -USR1 "$FW_PID"
-	for _ in $(seq 50); do
-		[ "$(grep -c '^port  *interface  *on_miss' "$FW_LOG" || true)" -gt "$before" ] && { sleep 0.1; return 0; }
-		sleep 0.1
-	done
-	echo "no counter table after SIGUSR1" >&2
-	return 1
+	FW_STATS=$WORK/stats.json
+	ctl -j stats >"$FW_STATS.new" && mv "$FW_STATS.new" "$FW_STATS"
 }
 
-# fw_stats_until ROW_QUEUE DIRECTION NAME VALUE: ask for tables until that
-# counter reaches VALUE (the worker may still hold the last frames sent), or
-# 5 s pass; the caller then checks the last table
+# fw_stats_until ROW_QUEUE DIRECTION NAME VALUE: read the counters until
+# that one reaches VALUE (the worker may still hold the last frames sent),
+# or 5 s pass; the caller then checks the last reading
 fw_stats_until() {
-	for _ in $(seq 25); do
+	for _ in $(seq 50); do
 		fw_stats || return 1
 		[ "$(counter "$1" "$2" "$3")" -ge "$4" ] && return 0
 		sleep 0.1
@@ -75,29 +75,29 @@ fw_stats_until() {
 	return 0
 }
 
-# counter ROW_QUEUE DIRECTION NAME: a value from the last table printed
-# (minus the same value in the table saved by counters_baseline, if any)
+# counter ROW_QUEUE DIRECTION NAME: a value from the last reading (ROW
+# "all": every queue; DIRECTION "outside>inside" or "inside>outside"),
+# minus the same value in the reading counters_baseline saved, if any
 counter() {
 	echo $(($(counter_abs "$@") - $(counter_in "${BASELINE:-/dev/null}" "$@")))
 }
 counters_baseline() {
 	fw_stats
-	BASELINE=$WORK/baseline.log
-	cp "$FW_LOG" "$BASELINE"
+	BASELINE=$WORK/baseline.json
+	cp "$FW_STATS" "$BASELINE"
 }
-counter_abs() { counter_in "$FW_LOG" "$@"; }
-# on_miss PORT: frames PORT's XDP program gave the on-miss verdict (last table)
-on_miss() {
-	awk -v p="$1" '$1 == "port" && $3 == "on_miss" { on = 1; next }
-		on && $1 == p { v = $3 } END { print v + 0 }' "$FW_LOG"
-}
+counter_abs() { counter_in "$FW_STATS" "$@"; }
+# on_miss PORT: frames PORT's XDP program gave the on-miss verdict (last reading)
+on_miss() { jq -r --arg p "$1" '.on_miss[$p] // 0' "$FW_STATS"; }
 counter_in() {
-	local f=$1
-	shift
-	awk -v q="$1" -v d="$2" -v n="$3" '
-		$1 == "queue" && $2 == "direction" { for (i = 1; i <= NF; i++) col[$i] = i }
-		$1 == q && $2 == d { v = $(col[n]) }
-		END { print v + 0 }' "$f"
+	local f=$1 row=$2 dir=${3%%>*} name=$4
+	[ -s "$f" ] || { echo 0; return; }
+	if [ "$row" = all ]; then
+		jq -r --arg d "$dir" --arg n "$name" '.totals[$d][$n] // 0' "$f"
+	else
+		jq -r --argjson q "$row" --arg d "$dir" --arg n "$name" \
+			'[.queues[] | select(.queue == $q) | .dir[$d][$n]] | first // 0' "$f"
+	fi
 }
 
 # probe_wait_listening OUT PID: wait until a receiving xskwall-probe has

@@ -26,11 +26,11 @@ flood() {
 }
 # cpu_ticks PID: user + system time of a process, in clock ticks
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-# socket_counter NAME: the kernel's counter for queue 0's outside socket
-# in xskwall's last table
+# socket_counter NAME: the kernel's counter (XDP_STATISTICS name) for queue
+# 0's outside socket in the last reading
 socket_counter() {
-	awk -v n="$1" '$1 == "queue" && $2 == "socket" { for (i = 1; i <= NF; i++) c[$i] = i; t = 1; next }
-		t && $1 == "0" && $2 == "outside" { v = $(c[n]) } END { print v + 0 }' "$FW_LOG"
+	jq -r --arg n "$1" '[.queues[] | select(.queue == 0) | .kernel.outside[$n]] | first // 0' \
+		"$FW_STATS"
 }
 # sleeps PID: voluntary context switches of all its threads (a worker that
 # sleeps in poll() makes one per sleep)
@@ -62,7 +62,7 @@ s0=$(sleeps "$FW_PID")
 sent_x=$(flood 3)
 s1=$(sleeps "$FW_PID")
 fw_stats
-empty_x=$(socket_counter k_fill_empty)
+empty_x=$(socket_counter rx_fill_ring_empty_descs)
 fw_stop
 check "xskwall exited cleanly after the flood" [ "$FW_RC" = 0 ]
 check "a worker under a flood does not sleep: $((s1 - s0)) sleeps in 3 s (limit 300)" [ $((s1 - s0)) -lt 300 ]

@@ -1,0 +1,67 @@
+/* control/daemon_impl.h - the daemon's state, shared by its event loop
+ * (daemon.c) and its control commands (commands.c); nothing else sees
+ * it. One control thread owns all of it. */
+#ifndef CTL_DAEMON_IMPL_H
+#define CTL_DAEMON_IMPL_H
+
+#include "capsession.h"
+#include "config.h"
+#include "ctlsock.h"
+#include "engine.h"
+#include "loader.h"
+#include "metrics.h"
+#include "netwatch.h"
+#include "notify.h"
+#include "ports.h"
+#include "service.h"
+
+/* Clients waiting for a reload's result. */
+struct ctl_waiters {
+	struct ctl_client_ref c[CTL_MAX_CLIENTS];
+	int n;
+};
+
+struct ctl_daemon {
+	const char *path;
+	int verbose;               /* -v: debug, whatever log-level says */
+	struct fw_config cfg;      /* the configuration in force */
+	struct fp_engine *engine;
+	struct ctl_netwatch *links;
+	struct ctl_ports ports;
+	struct ctl_notify notify;  /* the service manager, if one listens */
+	struct ctl_loader *reload; /* the reload in progress, if any */
+	uint64_t reload_started_ns;
+	int reload_again;          /* asked for during a reload: one more after it */
+	struct ctl_waiters waiting;      /* for the reload in progress */
+	struct ctl_waiters waiting_next; /* for the one after it */
+	struct ctl_server *server;       /* the control socket */
+	struct ctl_metrics *metrics;     /* NULL: no metrics-listen */
+	struct ctl_capture capture;
+	struct ctl_service sv;
+	struct ctl_sample samples[2];    /* sv.prev and sv.cur point here */
+	struct ctl_sample metrics_sample;
+	uint64_t next_sample_ns;
+	int running;
+	int status;                /* the exit status once stopped */
+};
+
+/* ---- daemon.c ---- */
+
+/* Start a reload (as SIGHUP does); c, when it has an id, gets the result. */
+void ctl_daemon_reload(struct ctl_daemon *d, struct ctl_client_ref c);
+
+/* Make rules (n of them, ownership taken) the rules in force, compiled
+ * and published as a new snapshot. On failure the old ones stay and err
+ * says why. */
+int ctl_daemon_replace_rules(struct ctl_daemon *d, struct fp_rule *rules, size_t n, char *err,
+			     size_t errlen);
+
+/* ---- commands.c ---- */
+
+/* The control socket's request handler (ctlsock.h). */
+void ctl_commands_on_request(void *arg, struct ctl_client_ref c, const char *line, size_t len);
+
+/* The metrics server's view (metrics.h). */
+void ctl_commands_metrics_view(void *arg, struct ctl_metrics_view *v);
+
+#endif /* CTL_DAEMON_IMPL_H */
