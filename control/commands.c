@@ -47,7 +47,6 @@ static void ctl_cmd_add(struct ctl_daemon *d, struct ctl_client_ref c, const str
 	size_t n = d->cfg.nrules, at = req->at ? (size_t)req->at : n + 1;
 	struct fp_rule r, *rules;
 	char err[CTL_ERR_LEN];
-	json_t *added;
 	int e;
 
 	if (ctl_edit_parse_rule(req->text, "rule", &r, err, sizeof(err)))
@@ -59,13 +58,7 @@ static void ctl_cmd_add(struct ctl_daemon *d, struct ctl_client_ref c, const str
 	e = ctl_edit_insert(d->cfg.rules, n, &r, at, &rules);
 	if (e)
 		return ctl_server_fail(d->server, c, "add: out of memory");
-	if (ctl_daemon_replace_rules(d, rules, n + 1, err, sizeof(err)))
-		return ctl_server_fail(d->server, c, err);
-	added = ctl_reply_rule_ref(&d->sv, at - 1);
-	if (added)
-		json_object_set_new(added, "generation",
-				    json_integer((json_int_t)d->sv.rules.generation));
-	ctl_answer(d, c, ctl_reply_ok(added));
+	ctl_daemon_edit(d, c, rules, n + 1, at, NULL);
 }
 
 static void ctl_cmd_del(struct ctl_daemon *d, struct ctl_client_ref c, const struct ctl_request *req)
@@ -85,12 +78,7 @@ static void ctl_cmd_del(struct ctl_daemon *d, struct ctl_client_ref c, const str
 		json_decref(gone);
 		return ctl_server_fail(d->server, c, "del: out of memory");
 	}
-	if (ctl_daemon_replace_rules(d, rules, n - 1, err, sizeof(err))) {
-		json_decref(gone);
-		return ctl_server_fail(d->server, c, err);
-	}
-	json_object_set_new(gone, "generation", json_integer((json_int_t)d->sv.rules.generation));
-	ctl_answer(d, c, ctl_reply_ok(gone));
+	ctl_daemon_edit(d, c, rules, n - 1, 0, gone);
 }
 
 static void ctl_dispatch_request(struct ctl_daemon *d, struct ctl_client_ref c,

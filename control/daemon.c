@@ -26,6 +26,7 @@
 #include "daemon.h"
 #include "daemon_impl.h"
 #include "privs.h"
+#include "ctl_reply.h"
 #include "report.h"
 
 enum ctl_poll_slot { CTL_POLL_SIGNAL, CTL_POLL_LINK, CTL_POLL_LOADER, CTL_POLL_METRICS,
@@ -204,38 +205,90 @@ static void ctl_reload_done(struct ctl_daemon *d)
 	}
 	ctl_waiters_answer(d, &d->waiting, ctl_reload_result(d, r, err));
 	ctl_daemon_ready(d);
+}
+
+void ctl_daemon_edit(struct ctl_daemon *d, struct ctl_client_ref c, struct fp_rule *rules,
+		     size_t n, size_t index, json_t *gone)
+{
+	int err;
+
+	if (d->reload) {
+		free(rules);
+		json_decref(gone);
+		return ctl_server_fail(d->server, c, "a reload or another edit is running; try again");
+	}
+	err = ctl_loader_start_compile(rules, n, &d->cfg.policy, &d->reload);
+	if (err) {
+		json_decref(gone);
+		return ctl_server_fail(d->server, c, "cannot start compiling the rules");
+	}
+	d->edit = (struct ctl_edit){ .active = 1, .c = c, .index = index, .gone = gone,
+				     .started_ns = ctl_mono_ns() };
+}
+
+/* The edit's answer: the added or deleted rule and the new generation. */
+static json_t *ctl_edit_reply(struct ctl_daemon *d)
+{
+	json_t *r = d->edit.gone ? d->edit.gone : ctl_reply_rule_ref(&d->sv, d->edit.index - 1);
+
+	d->edit.gone = NULL;
+	if (r)
+		json_object_set_new(r, "generation", json_integer((json_int_t)d->sv.rules.generation));
+	return ctl_reply_ok(r);
+}
+
+static int ctl_edit_apply(struct ctl_daemon *d, struct ctl_loaded *next, char *err, size_t errlen)
+{
+	if (fp_engine_publish_rules(d->engine, next->rules)) {
+		snprintf(err, errlen, "out of memory for the rules' counters");
+		ctl_config_fini(&next->cfg);
+		return -ENOMEM;
+	}
+	free(d->cfg.rules);
+	d->cfg.rules = next->cfg.rules;
+	d->cfg.nrules = d->cfg.rules_cap = next->cfg.nrules;
+	next->cfg.rules = NULL;
+	ctl_config_fini(&next->cfg);
+	ctl_rules_in_force(d, d->edit.started_ns, 1);
+	fw_info("rules edited from the control socket: %zu rules in force (generation %llu)",
+		d->cfg.nrules, (unsigned long long)d->sv.rules.generation);
+	return 0;
+}
+
+static void ctl_edit_done(struct ctl_daemon *d)
+{
+	struct ctl_loaded next;
+	char err[CTL_ERR_LEN];
+	int r;
+
+	r = ctl_loader_finish(d->reload, &next, err, sizeof(err));
+	d->reload = NULL;
+	if (!r)
+		r = ctl_edit_apply(d, &next, err, sizeof(err));
+	if (r) {
+		ctl_server_fail(d->server, d->edit.c, err);
+	} else {
+		ctl_server_send(d->server, d->edit.c, ctl_edit_reply(d));
+		ctl_server_end(d->server, d->edit.c);
+		ctl_daemon_ready(d);
+	}
+	json_decref(d->edit.gone);
+	d->edit = (struct ctl_edit){ .active = 0 };
+}
+
+/* The loader ended: a reload's or an edit's; then a reload queued meanwhile. */
+static void ctl_loader_done(struct ctl_daemon *d)
+{
+	if (d->edit.active)
+		ctl_edit_done(d);
+	else
+		ctl_reload_done(d);
 	if (d->reload_again) {
 		d->reload_again = 0;
 		d->waiting = d->waiting_next;
 		d->waiting_next.n = 0;
 		ctl_daemon_reload(d, (struct ctl_client_ref){ 0, 0 });
 	}
-}
-
-int ctl_daemon_replace_rules(struct ctl_daemon *d, struct fp_rule *rules, size_t n, char *err,
-			     size_t errlen)
-{
-	uint64_t started = ctl_mono_ns();
-	struct fp_ruleset *rs;
-	int r;
-
-	r = fp_ruleset_create(rules, n, &d->cfg.policy, &rs);
-	if (!r)
-		r = fp_engine_publish_rules(d->engine, rs);
-	if (r) {
-		snprintf(err, errlen, "cannot compile the rules: %s; the rules in force stay",
-			 strerror(-r));
-		free(rules);
-		return r;
-	}
-	free(d->cfg.rules);
-	d->cfg.rules = rules;
-	d->cfg.nrules = d->cfg.rules_cap = n;
-	ctl_rules_in_force(d, started, 1);
-	fw_info("rules edited from the control socket: %zu rules in force (generation %llu)", n,
-		(unsigned long long)d->sv.rules.generation);
-	ctl_daemon_ready(d);
-	return 0;
 }
 
 static void ctl_handle_signal(struct ctl_daemon *d, int sig_fd)
@@ -339,7 +392,7 @@ static void ctl_loop_serve(struct ctl_daemon *d, int sig_fd, const struct pollfd
 	if (d->running && pfd[CTL_POLL_LINK].revents)
 		ctl_handle_links(d);
 	if (d->running && d->reload && pfd[CTL_POLL_LOADER].revents)
-		ctl_reload_done(d);
+		ctl_loader_done(d);
 	if (d->running && d->metrics)
 		ctl_metrics_serve(d->metrics);
 	if (d->running)
@@ -445,6 +498,10 @@ static void ctl_daemon_wind_down(struct ctl_daemon *d)
 						     "reload: the daemon is stopping"));
 	ctl_waiters_answer(d, &d->waiting_next, json_pack("{s:b,s:s}", "ok", 0, "error",
 							  "reload: the daemon is stopping"));
+	if (d->edit.active)
+		ctl_server_fail(d->server, d->edit.c, "the daemon is stopping");
+	json_decref(d->edit.gone);
+	d->edit = (struct ctl_edit){ .active = 0 };
 	ctl_loader_abandon(d->reload);
 	d->reload = NULL;
 	ctl_metrics_close(d->metrics);

@@ -21,6 +21,15 @@ struct ctl_waiters {
 	int n;
 };
 
+/* An add or del while its rule list compiles on the loader thread. */
+struct ctl_edit {
+	int active;
+	struct ctl_client_ref c; /* who asked */
+	size_t index;            /* add: the new rule's 1-based position */
+	json_t *gone;            /* del: the deleted rule, as `rules` lists it */
+	uint64_t started_ns;
+};
+
 struct ctl_daemon {
 	const char *path;
 	int verbose;               /* -v: debug, whatever log-level says */
@@ -29,7 +38,8 @@ struct ctl_daemon {
 	struct ctl_netwatch *links;
 	struct ctl_ports ports;
 	struct ctl_notify notify;  /* the service manager, if one listens */
-	struct ctl_loader *reload; /* the reload in progress, if any */
+	struct ctl_loader *reload; /* the reload (or edit) in progress, if any */
+	struct ctl_edit edit;      /* the loader compiles an edit, not a file */
 	uint64_t reload_started_ns;
 	int reload_again;          /* asked for during a reload: one more after it */
 	struct ctl_waiters waiting;      /* for the reload in progress */
@@ -50,11 +60,12 @@ struct ctl_daemon {
 /* Start a reload (as SIGHUP does); c, when it has an id, gets the result. */
 void ctl_daemon_reload(struct ctl_daemon *d, struct ctl_client_ref c);
 
-/* Make rules (n of them, ownership taken) the rules in force, compiled
- * and published as a new snapshot. On failure the old ones stay and err
- * says why. */
-int ctl_daemon_replace_rules(struct ctl_daemon *d, struct fp_rule *rules, size_t n, char *err,
-			     size_t errlen);
+/* Make rules (n of them, malloc'd, ownership taken) the rules in force:
+ * compiled on the loader thread, then published as a new snapshot; c gets
+ * the added rule (index, 1-based) or the deleted one (gone, stolen) once
+ * they are in force, or why not (the old ones stay). */
+void ctl_daemon_edit(struct ctl_daemon *d, struct ctl_client_ref c, struct fp_rule *rules,
+		     size_t n, size_t index, json_t *gone);
 
 /* ---- commands.c ---- */
 

@@ -1,4 +1,5 @@
-/* control/loader.c - a reload's load (load.h) on a thread of its own.
+/* control/loader.c - a reload's load (load.h), or the compile of an
+ * edited rule list, on a thread of its own.
  *
  * The loader thread and its owner each hold one reference; whoever drops
  * the last one frees the loader (the owner after a join in finish, or the
@@ -14,7 +15,8 @@
 #include "loader.h"
 
 struct ctl_loader {
-	char *path;
+	char *path;              /* a reload's file; NULL: compile loaded.cfg.rules */
+	struct fp_policy policy; /* of a compile */
 	int event_fd;
 	pthread_t thread;
 	atomic_int refs;
@@ -44,26 +46,31 @@ static void *ctl_loader_main(void *arg)
 	struct ctl_loader *l = arg;
 	uint64_t one = 1;
 
-	l->result = ctl_load(l->path, &l->loaded, l->err, sizeof(l->err));
+	if (l->path) {
+		l->result = ctl_load(l->path, &l->loaded, l->err, sizeof(l->err));
+	} else {
+		l->result = fp_ruleset_create(l->loaded.cfg.rules, l->loaded.cfg.nrules, &l->policy,
+					      &l->loaded.rules);
+		if (l->result) {
+			snprintf(l->err, sizeof(l->err), "cannot compile the rules: %s",
+				 strerror(-l->result));
+			ctl_config_fini(&l->loaded.cfg);
+		}
+	}
 	if (write(l->event_fd, &one, sizeof(one)) != sizeof(one))
 		abort(); /* an eventfd below its maximum always takes 1 */
 	ctl_loader_unref(l);
 	return NULL;
 }
 
-int ctl_loader_start(const char *path, struct ctl_loader **out)
+static int ctl_loader_run(struct ctl_loader *l, struct ctl_loader **out)
 {
-	struct ctl_loader *l = calloc(1, sizeof(*l));
 	int err;
 
-	if (!l)
-		return -ENOMEM;
-	l->path = strdup(path);
 	l->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	l->result = -ECANCELED;
 	atomic_init(&l->refs, 2);
-	if (!l->path || l->event_fd < 0) {
-		err = l->path ? -errno : -ENOMEM;
+	if (l->event_fd < 0) {
+		err = -errno;
 		ctl_loader_free(l);
 		return err;
 	}
@@ -74,6 +81,41 @@ int ctl_loader_start(const char *path, struct ctl_loader **out)
 	}
 	*out = l;
 	return 0;
+}
+
+int ctl_loader_start(const char *path, struct ctl_loader **out)
+{
+	struct ctl_loader *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return -ENOMEM;
+	l->event_fd = -1;
+	l->result = -ECANCELED;
+	ctl_config_init(&l->loaded.cfg);
+	l->path = strdup(path);
+	if (!l->path) {
+		ctl_loader_free(l);
+		return -ENOMEM;
+	}
+	return ctl_loader_run(l, out);
+}
+
+int ctl_loader_start_compile(struct fp_rule *rules, size_t n, const struct fp_policy *policy,
+			     struct ctl_loader **out)
+{
+	struct ctl_loader *l = calloc(1, sizeof(*l));
+
+	if (!l) {
+		free(rules);
+		return -ENOMEM;
+	}
+	l->event_fd = -1;
+	ctl_config_init(&l->loaded.cfg);
+	l->loaded.cfg.rules = rules;
+	l->loaded.cfg.nrules = l->loaded.cfg.rules_cap = n;
+	l->result = 0; /* until the thread runs: a failed start frees the rules */
+	l->policy = *policy;
+	return ctl_loader_run(l, out);
 }
 
 int ctl_loader_fd(const struct ctl_loader *l)

@@ -1,5 +1,6 @@
-/* control/loader.h - a reload's load (load.h) on a thread of its own, so
- * that a slow reload never keeps the daemon from answering its signals. */
+/* control/loader.h - a reload's load (load.h), or the compile of an edited
+ * rule list, on a thread of its own, so that a slow reload or edit never
+ * keeps the daemon from answering its signals and clients. */
 #ifndef CTL_LOADER_H
 #define CTL_LOADER_H
 
@@ -10,6 +11,13 @@ struct ctl_loader;
 
 /* Run ctl_load(path) on a new thread. */
 int ctl_loader_start(const char *path, struct ctl_loader **out);
+
+/* Compile rules[0..n) (a malloc'd array; ownership taken, even on
+ * failure) with policy on a new thread (xskwallctl add/del). finish hands
+ * back the array in out->cfg.rules (the rest of out->cfg is defaults) and
+ * the snapshot in out->rules. */
+int ctl_loader_start_compile(struct fp_rule *rules, size_t n, const struct fp_policy *policy,
+			     struct ctl_loader **out);
 
 /* Readable (poll) once the load is over. */
 int ctl_loader_fd(const struct ctl_loader *l);

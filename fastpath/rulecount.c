@@ -86,7 +86,13 @@ static uint64_t fp_rule_hash(const struct fp_rule *r)
 		h = fp_prefix_hash(h, &r->src);
 	if (r->match & FP_MATCH_DST)
 		h = fp_prefix_hash(h, &r->dst);
-	return h;
+	/* a product's low bits see only its factors' low bits, and the
+	 * table takes the low bits: fold the high ones down (murmur3's
+	 * finalizer); without it IPv6 /64 rules, which differ only in
+	 * bytes 4-7, all landed in one chain */
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 33);
 }
 
 static int fp_prefix_same(const struct fp_prefix *a, const struct fp_prefix *b)

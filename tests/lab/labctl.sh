@@ -23,16 +23,16 @@ in_sink() { ip netns exec "$NS_SINK" "$@"; }
 in_fw() { ip netns exec "$NS_FW" "$@"; }
 
 # write_conf NAME: the body comes on stdin; the ports and a control socket
-# of this run's own ($CTL_SOCK) are prepended
+# of this run's own ($WORK/ctl.sock) are prepended
 write_conf() {
-	CTL_SOCK=$WORK/ctl.sock
 	{ printf 'port outside %s\nport inside %s\ncontrol-socket %s\n' "$FW_OUT" "$FW_IN" \
-		"$CTL_SOCK"; cat; } >"$WORK/$1"
+		"$WORK/ctl.sock"; cat; } >"$WORK/$1"
 	echo "$WORK/$1"
 }
 
-# ctl ARGS...: xskwallctl against this run's daemon
-ctl() { "$XSKWALLCTL" -s "$CTL_SOCK" "$@"; }
+# ctl ARGS...: xskwallctl against this run's daemon (CTL_SOCK, or the
+# socket write_conf names)
+ctl() { "$XSKWALLCTL" -s "${CTL_SOCK:-$WORK/ctl.sock}" "$@"; }
 
 # fw_start CONF [LOG]: run xskwall in fw and wait until it forwards
 fw_start() {

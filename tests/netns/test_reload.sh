@@ -40,7 +40,8 @@ check "rules B: UDP from 198.18.0.1 dropped" [ "$(udp)" = 0 ]
 check "SIGHUP with a bad file is answered" reload "$WORK/bad.conf"
 check "the error names file:line:col and the text" \
 	grep -q "$conf:3:10: '198.18.0.0/33'" "$FW_LOG"
-check "the error says the old rules stay" grep -q "reload failed; keeping the 2 rules in force" "$FW_LOG"
+check "the error says the old rules stay" \
+	grep -q "reload failed: $conf:3:10: .*; keeping the 2 rules in force" "$FW_LOG"
 check "after the bad file: ping still forwarded (rules B)" ping_ok "$NS_GEN" "$SINK_IP4"
 check "after the bad file: UDP still dropped (rules B)" [ "$(udp)" = 0 ]
 
