@@ -347,8 +347,8 @@ static void test_promcheck_rejects(void **state)
 		"# TYPE a gauge\na{x=\"1\" y=\"2\"} 1\n",           /* no comma */
 		"# TYPE a gauge\na 1 2 3\n",                        /* trailing junk */
 		"# TYPE a_total counter\na_total 1\r\n",            /* CR */
-		"# TYPE a_total counter\n# HELP a_total x\na_total 1\n"
-		"# TYPE a gauge\n# HELP a y\na{-=\"1\"} 1\n",       /* bad label name */
+		("# TYPE a_total counter\n# HELP a_total x\na_total 1\n"
+		 "# TYPE a gauge\n# HELP a y\na{-=\"1\"} 1\n"),      /* bad label name */
 		"# HELP a x\n# TYPE a counter\na 1\n",              /* lint: counter, no _total */
 		"# TYPE a_total counter\na_total 1\n",              /* lint: no HELP */
 	};
