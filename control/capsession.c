@@ -108,12 +108,8 @@ void ctl_capture_pump(struct ctl_capture *cap, const struct ctl_service *sv,
 
 	if (!cap->client.id)
 		return;
-	if (!ctl_server_alive(srv, cap->client)) {
-		fp_engine_capture_stop(sv->engine);
-		ctl_server_end(srv, cap->client);
-		*cap = (struct ctl_capture){ .client = { 0, 0 } };
-		return;
-	}
+	if (!ctl_server_alive(srv, cap->client)) /* closed, or only its side (Ctrl-C) */
+		return ctl_capture_end(cap, sv, srv);
 	/* a slow reader leaves frames in the rings, which then count as lost */
 	while (cap->left && ctl_server_backlog(srv, cap->client) < CTL_CAPTURE_BACKLOG &&
 	       fp_engine_capture_drain(sv->engine, ctl_capture_one, &pass, CTL_CAPTURE_BATCH))

@@ -1,7 +1,9 @@
 /* control/capsession.h - one `xskwallctl capture` at a time: starts the
  * workers' capture rings, streams what they copied to the client as JSON
  * lines (ctl_proto.h), and ends after the asked count or time, when the
- * client goes away, or when the daemon stops. Driven by the daemon's
+ * client closes (its closing line still goes out if the client only shut
+ * its sending side, as xskwallctl does on Ctrl-C), or when the daemon
+ * stops. Driven by the daemon's
  * poll loop (ctl_capture_timeout_ms, ctl_capture_pump). */
 #ifndef CTL_CAPSESSION_H
 #define CTL_CAPSESSION_H

@@ -188,7 +188,7 @@ static int ctl_capture_message(struct ctl_capture *cap, const json_t *m)
 	int err;
 
 	if (json_is_false(json_object_get(m, "ok"))) {
-		fprintf(stderr, "xskwallctl: capture: %s\n", ctl_json_str(m, "error", "failed"));
+		ctl_cli_daemon_error(cap->cmd, m);
 		return -ECANCELED;
 	}
 	if (json_is_object(frame)) {
@@ -252,6 +252,8 @@ static void ctl_capture_summary(const struct ctl_capture *cap)
 	} else if (cap->lost < 0) {
 		printf("captured %llu frames to %s (interrupted: lost frames not counted)\n",
 		       (unsigned long long)cap->frames, file);
+	} else if (cap->lost == 0) {
+		printf("captured %llu frames to %s (0 lost)\n", (unsigned long long)cap->frames, file);
 	} else {
 		printf("captured %llu frames to %s (%lld lost: the workers' capture rings were full)\n",
 		       (unsigned long long)cap->frames, file, cap->lost);

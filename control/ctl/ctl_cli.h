@@ -1,8 +1,9 @@
 /* control/ctl/ctl_cli.h - xskwallctl's command line: the command table's
- * row and option types, what the options parsed into, and the helpers the
- * handlers share (ctl_commands.c). The handlers live in ctl_show.c
- * (status, stats, rules), ctl_change.c (reload, add, del, trace) and
- * ctl_capture.c (capture). */
+ * row and option types and what the options parse into (ctl_commands.c),
+ * the helpers every handler shares (ctl_call.c: talking to the daemon;
+ * ctl_json.c: reading its replies), and the handlers: ctl_show.c (status,
+ * stats, rules), ctl_change.c (reload, add, del, trace) and ctl_capture.c
+ * (capture). */
 #ifndef CTL_CLI_H
 #define CTL_CLI_H
 
@@ -93,7 +94,7 @@ int ctl_cli_parse(int argc, char **argv, FILE *out, const struct ctl_cli_cmd **c
 void ctl_cli_help(FILE *f);
 void ctl_cli_cmd_help(const struct ctl_cli_cmd *cmd, FILE *f);
 
-/* --- for the handlers ------------------------------------------------ */
+/* --- for the handlers (ctl_call.c, but ctl_cli_usage: ctl_commands.c) -- */
 
 /* Usage error: "xskwallctl: CMD: MESSAGE" and the hint; CTL_EXIT_USAGE. */
 int ctl_cli_usage(const struct ctl_cli_cmd *cmd, const char *fmt, ...)
@@ -122,6 +123,10 @@ int ctl_cli_call(const struct ctl_cli_cmd *cmd, const struct ctl_cli_args *a, js
 /* Connect to the daemon (printing why not): CTL_EXIT_OK or
  * CTL_EXIT_UNREACHABLE. */
 int ctl_cli_connect(const struct ctl_cli_args *a, struct ctl_client **c);
+
+/* The daemon's "error" on stderr as "xskwallctl: CMD: ERROR" (once, when
+ * the error starts with "CMD: " itself). */
+void ctl_cli_daemon_error(const struct ctl_cli_cmd *cmd, const json_t *reply);
 
 /* "xskwallctl: CMD: WHAT: strerror(-err)" on stderr; CTL_EXIT_FAILED. */
 int ctl_cli_fail(const struct ctl_cli_cmd *cmd, const char *what, int err);

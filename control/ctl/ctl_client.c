@@ -139,17 +139,24 @@ static int ctl_client_parse(struct ctl_client *c, size_t n, json_t **out)
 	return 0;
 }
 
+/* The next '\n' in the unread bytes, searching from `from` bytes in. */
+static char *ctl_client_newline(const struct ctl_client *c, size_t from)
+{
+	size_t unread = c->len - c->off;
+
+	return unread > from ? memchr(c->buf + c->off + from, '\n', unread - from) : NULL;
+}
+
 int ctl_client_next(struct ctl_client *c, int stop_fd, int timeout_ms, json_t **out)
 {
-	size_t scanned = 0;
+	size_t scanned = 0; /* unread bytes known to hold no '\n' */
 
 	for (;;) {
-		char *start = c->buf + c->off;
-		char *nl = c->len > c->off ? memchr(start + scanned, '\n', c->len - c->off - scanned) : NULL;
+		char *nl = ctl_client_newline(c, scanned);
 		int err;
 
 		if (nl) {
-			size_t n = (size_t)(nl - start);
+			size_t n = (size_t)(nl - (c->buf + c->off));
 
 			err = ctl_client_parse(c, n, out);
 			c->off += n + 1;
