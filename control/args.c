@@ -5,8 +5,6 @@
 #include <string.h>
 #include "args.h"
 
-#define XSKWALL_VERSION "0.1.0"
-
 enum { OPT_CONFIG = 'c', OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_CHECK = 256, OPT_VERSION };
 
 struct ctl_opt {

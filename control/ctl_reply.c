@@ -6,7 +6,6 @@
 #include "ctl_reply.h"
 #include "edit.h"
 
-#define XSKWALL_VERSION_TEXT "0.1.0"
 
 static const char *ctl_verdict_name(int v)
 {
@@ -78,7 +77,7 @@ json_t *ctl_reply_status(const struct ctl_service *sv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return ctl_reply_ok(json_pack(
-		"{s:s,s:i,s:f,s:s,s:o,s:o,s:o}", "version", XSKWALL_VERSION_TEXT, "pid", (int)getpid(),
+		"{s:s,s:i,s:f,s:s,s:o,s:o,s:o}", "version", XSKWALL_VERSION, "pid", (int)getpid(),
 		"uptime_s", ((double)now.tv_sec * 1e9 + (double)now.tv_nsec - (double)sv->started_ns) / 1e9,
 		"config", sv->config_path, "rules", ctl_rules_state_json(sv), "ports",
 		ctl_ports_json(sv), "queues", queues));

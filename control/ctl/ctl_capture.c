@@ -18,7 +18,7 @@
 
 #define CTL_CAPTURE_DRAIN_MS 1000  /* after Ctrl-C: wait this long for the daemon's count */
 #define CTL_CAPTURE_DATA_MAX 65535 /* bytes of one frame accepted from the daemon */
-#define CTL_CAPTURE_APPL "xskwallctl " CTL_CLI_VERSION
+#define CTL_CAPTURE_APPL "xskwallctl " XSKWALL_VERSION
 
 struct ctl_capture {
 	const struct ctl_cli_cmd *cmd;

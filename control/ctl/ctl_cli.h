@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <jansson.h>
 
-#define CTL_CLI_VERSION "0.1.0" /* the daemon's (control/args.c) */
 #define CTL_CLI_SOCKET_ENV "XSKWALL_SOCKET"
 /* How long to wait for a reply line (a reload of a large file is slow;
  * a capture waits without limit). */

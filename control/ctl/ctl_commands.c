@@ -294,7 +294,7 @@ static int ctl_parse_global(int argc, char **argv, FILE *out, struct ctl_cli_arg
 		return CTL_EXIT_DONE;
 	}
 	if (a->version) {
-		fprintf(out, "xskwallctl %s\n", CTL_CLI_VERSION);
+		fprintf(out, "xskwallctl %s\n", XSKWALL_VERSION);
 		return CTL_EXIT_DONE;
 	}
 	if (optind >= argc)
