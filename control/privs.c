@@ -7,7 +7,8 @@
  * CAP_NET_RAW for the AF_XDP sockets, CAP_IPC_LOCK to pin the UMEMs
  * beyond RLIMIT_MEMLOCK. Afterwards one runtime task needs any: a port's
  * channel count grows, and fp_engine_sync_queues serves the new queues as
- * start-up did (the table below). Reloads (parse, compile, RCU publish),
+ * start-up did (the table below; CAP_IPC_LOCK only while RLIMIT_MEMLOCK
+ * is limited). Reloads (parse, compile, RCU publish),
  * link events (rtnetlink, /sys), counters (map and socket fds already
  * held) and shutdown (closing fds, which detaches the links) need none.
  * A restart is a new process: it gets its privileges from whoever starts
@@ -29,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <cap-ng.h>
 #include "fw/log.h"
@@ -36,24 +38,38 @@
 
 #define CTL_PRIVS_WAIT_MS 2000 /* for every thread to answer */
 
+/* A capability the running daemon keeps, and when: needed() says
+ * whether this process needs it (NULL: always). */
 struct ctl_priv {
 	unsigned int cap;
 	const char *name;
 	const char *why;
+	int (*needed)(void);
+	const char *why_not; /* logged when needed() says no */
 };
 
-#define CTL_PRIV(cap, why) { cap, #cap, why }
+#define CTL_PRIV(cap, why, ...) { cap, #cap, why, __VA_ARGS__ }
+
+/* A UMEM registered without CAP_IPC_LOCK is charged to RLIMIT_MEMLOCK:
+ * harmless once start-up has raised the limit to unlimited. */
+static int ctl_memlock_limited(void)
+{
+	struct rlimit r;
+
+	return getrlimit(RLIMIT_MEMLOCK, &r) || r.rlim_cur != RLIM_INFINITY;
+}
 
 /* What growing queues at runtime needs (fp_engine_add_queue,
  * fp_bpfprog_refresh), found by reading the code and confirmed by the
  * netns tests with each one removed in turn. */
 static const struct ctl_priv ctl_runtime_privs[] = {
-	CTL_PRIV(CAP_NET_RAW, "AF_XDP sockets for queues added while running"),
-	CTL_PRIV(CAP_IPC_LOCK, "their UMEMs are pinned without a charge to RLIMIT_MEMLOCK"),
+	CTL_PRIV(CAP_NET_RAW, "AF_XDP sockets for queues added while running", NULL, NULL),
+	CTL_PRIV(CAP_IPC_LOCK, "their UMEMs are pinned beyond the locked-memory limit (ulimit -l)",
+		 ctl_memlock_limited, "the locked-memory limit (ulimit -l) is unlimited"),
 	CTL_PRIV(CAP_BPF, "loading the program's twin when a port's queues grow "
-			  "(its BTF, its .rodata map and the program)"),
+			  "(its BTF, its .rodata map and the program)", NULL, NULL),
 	CTL_PRIV(CAP_NET_ADMIN, "the twin is an XDP program (a network-admin type); "
-				"busy-poll socket options on the new sockets"),
+				"busy-poll socket options on the new sockets", NULL, NULL),
 };
 
 #define CTL_NPRIVS (sizeof(ctl_runtime_privs) / sizeof(ctl_runtime_privs[0]))
@@ -68,8 +84,8 @@ struct ctl_privs_order {
 	atomic_int applied, refused;
 };
 
-/* The kept runtime capabilities this thread holds, as a mask; says which
- * of them the process was started without. */
+/* The runtime capabilities this process needs and holds, as a mask; says
+ * which it does not need here and which it was started without. */
 static uint64_t ctl_privs_keep(void)
 {
 	uint64_t keep = 0;
@@ -78,7 +94,9 @@ static uint64_t ctl_privs_keep(void)
 	for (size_t i = 0; i < CTL_NPRIVS; i++) {
 		const struct ctl_priv *p = &ctl_runtime_privs[i];
 
-		if (capng_have_capability(CAPNG_PERMITTED, p->cap))
+		if (p->needed && !p->needed())
+			fw_info("privileges: dropping %s as well: %s", p->name, p->why_not);
+		else if (capng_have_capability(CAPNG_PERMITTED, p->cap))
 			keep |= 1ull << p->cap;
 		else
 			fw_warn("privileges: %s was not granted, so this will fail: %s", p->name,

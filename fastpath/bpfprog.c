@@ -5,7 +5,8 @@
  * programs this platform lacks, and both its fallback and plain netlink
  * attach leave the program behind after SIGKILL; a link dies with us.
  * Errors from bpf_link carry only errno, so our messages name the
- * precondition that failed. */
+ * precondition that failed. A program the kernel refuses is explained by
+ * the verifier's own log, written at error level. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,8 @@
 #include "fw/log.h"
 #include "xskwall_redirect.skel.h"
 #include "bpfprog.h"
+
+#define FP_VERIFIER_LOG_BYTES (1u << 20) /* a refused program's log, kept whole */
 
 const char *fp_xdp_mode_name(int mode)
 {
@@ -81,6 +84,42 @@ static int fp_check_free(struct fp_bpfprog *p)
 	return -EBUSY;
 }
 
+/* The verifier's log of a refused program, one error line per line. */
+static void fp_bpfprog_show_verifier_log(const char *ifname, const char *log, int err)
+{
+	const char *line = log;
+
+	while (*line) {
+		size_t n = strcspn(line, "\n");
+
+		if (n)
+			fw_err("%s: verifier: %.*s", ifname, (int)n, line);
+		line += n + (line[n] == '\n');
+	}
+	if (err == -ENOSPC)
+		fw_err("%s: the verifier's log is longer than %u bytes: only its end is shown",
+		       ifname, FP_VERIFIER_LOG_BYTES);
+}
+
+/* Load with a buffer of ours for the verifier's log: libbpf fills it only
+ * when the kernel refuses the program (it retries the load at log level
+ * 1), and then leaves the printing to us. Its own buffer it would print in
+ * one warning, which fw_log demotes to info. libbpf reads the buffer only
+ * during the load. */
+static int fp_bpfprog_load_skel(struct xskwall_redirect_bpf *s, const char *ifname)
+{
+	char *log = calloc(1, FP_VERIFIER_LOG_BYTES);
+	int err;
+
+	if (log)
+		bpf_program__set_log_buf(s->progs.xskwall_redirect, log, FP_VERIFIER_LOG_BYTES);
+	err = xskwall_redirect_bpf__load(s);
+	if (err && log && log[0])
+		fp_bpfprog_show_verifier_log(ifname, log, err);
+	free(log);
+	return err;
+}
+
 void fp_bpfprog_destroy(struct fp_bpfprog *p)
 {
 	if (!p)
@@ -117,10 +156,10 @@ int fp_bpfprog_create(const char *ifname, uint32_t miss_action, struct fp_bpfpro
 		goto fail;
 	}
 	p->skel->rodata->fw_miss_action = miss_action; /* before load */
-	err = xskwall_redirect_bpf__load(p->skel);
+	err = fp_bpfprog_load_skel(p->skel, ifname);
 	if (err) {
-		fw_err("%s: the kernel refused to load %s: %s", ifname, FW_XDP_PROG_NAME,
-		       strerror(-err));
+		fw_err("%s: the kernel refused to load %s: %s%s", ifname, FW_XDP_PROG_NAME,
+		       strerror(-err), err == -EPERM ? " (loading needs CAP_BPF and CAP_NET_ADMIN)" : "");
 		goto fail;
 	}
 	*out = p;
@@ -153,7 +192,7 @@ static int fp_bpfprog_load_twin(struct fp_bpfprog *p)
 	if (!err)
 		err = bpf_map__reuse_fd(t->maps.fw_miss, bpf_map__fd(p->skel->maps.fw_miss));
 	if (!err)
-		err = xskwall_redirect_bpf__load(t);
+		err = fp_bpfprog_load_skel(t, p->ifname);
 	if (err) {
 		xskwall_redirect_bpf__destroy(t);
 		return err;

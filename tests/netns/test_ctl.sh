@@ -23,15 +23,12 @@ conf=$(write_conf fw.conf <<CONF
 drop src $GEN_IP4_B proto udp
 CONF
 )
-CTL_SOCK=$WORK/ctl.sock
-grep -q '^control-socket' "$conf" || echo "control-socket $CTL_SOCK" >>"$conf"
-CTL_SOCK=$(awk '$1 == "control-socket" { print $2 }' "$conf")
+CTL_SOCK=$(awk '$1 == "control-socket" { print $2 }' "$conf") # write_conf names it
 drop_line=$(grep -n "^drop src $GEN_IP4_B proto udp" "$conf" | cut -d: -f1)
 drop_text="drop src $GEN_IP4_B proto udp"
 fw_start "$conf"
 sleep 2 # let the endpoints' start-up chatter (IPv6 MLD) pass
 
-ctl() { "$CTLBIN" -s "$CTL_SOCK" "$@"; }
 # expect DESCRIPTION MEASURED EXPECTED
 expect() {
 	if [ "$2" = "$3" ]; then ok "$1 ($2)"; else fail "$1: measured '$2', expected '$3'"; fi

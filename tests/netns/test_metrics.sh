@@ -28,7 +28,6 @@ lab_up 2
 ns_sysctl "$NS_GEN" net/ipv6/conf/all/disable_ipv6=1 net/ipv6/conf/default/disable_ipv6=1 \
 	"net/ipv6/conf/$GEN_IF/disable_ipv6=1"
 
-ctl() { "$XSKWALLCTL" -s "$WORK/ctl.sock" "$@"; }
 
 # scrape OUT [PATH [CURL_ARGS...]]: fetch PATH (/metrics) into OUT, the
 # headers into OUT.h; prints the HTTP status
@@ -120,7 +119,6 @@ expect() {
 }
 
 conf=$(write_conf fw.conf <<CONF
-control-socket $WORK/ctl.sock
 metrics-listen 127.0.0.1:$PORT
 metrics-rules 2
 drop icmp type echo-request
@@ -216,7 +214,6 @@ check "xskwall exited 0" [ "$FW_RC" = 0 ]
 
 # ---- off by default ---------------------------------------------------------
 conf=$(write_conf fw-nometrics.conf <<CONF
-control-socket $WORK/ctl.sock
 CONF
 )
 fw_start "$conf"
