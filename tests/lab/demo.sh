@@ -53,9 +53,12 @@ row "TCP gen -> sink" "forwarded" "$(tcp_row "$NS_GEN" "$GEN_IP4" "$SINK_IP4" "$
 row "TCP6 sink -> gen" "forwarded" "$(tcp_row "$NS_SINK" "$SINK_IP6" "$GEN_IP6" "$NS_GEN")"
 row "TCP gen -> sink from $GEN_IP4_B" "dropped" "$(tcp_row "$NS_GEN" "$GEN_IP4_B" "$SINK_IP4" "$NS_SINK")"
 
-echo; echo "== xskwall's counters (SIGUSR1)"
-fw_stats
-awk '/^queue  *direction/ { n = NR } { line[NR] = $0 } END { for (i = n; i <= NR; i++) print line[i] }' "$FW_LOG"
+echo; echo "== xskwallctl stats (the counters)"
+ctl stats
+echo; echo "== xskwallctl rules (what each rule caught)"
+ctl rules
+echo; echo "== xskwallctl trace 'src $GEN_IP4_B dst $SINK_IP4 proto udp in outside'"
+ctl trace "src $GEN_IP4_B dst $SINK_IP4 proto udp in outside"
 fw_stop
 echo; echo "== stopped (SIGTERM, exit status $FW_RC)"
 grep -E 'UMEM frames' "$FW_LOG"
