@@ -109,7 +109,7 @@ has "ProtectSystem=strict"
 has "RuntimeDirectory=xskwall"
 has "User=root"
 has "WantedBy=multi-user.target"
-want_caps="CAP_BPF CAP_CHOWN CAP_IPC_LOCK CAP_NET_ADMIN CAP_NET_RAW CAP_PERFMON CAP_SYS_ADMIN CAP_SYS_RESOURCE"
+want_caps="CAP_BPF CAP_CHOWN CAP_IPC_LOCK CAP_NET_ADMIN CAP_NET_RAW CAP_SYS_ADMIN CAP_SYS_RESOURCE"
 caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$unit" | tr ' ' '\n' | sort | xargs)
 if [ "$caps" = "$want_caps" ]; then
 	ok "CapabilityBoundingSet is exactly the start-up set"
