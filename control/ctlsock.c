@@ -26,7 +26,7 @@ struct ctl_client {
 	size_t in_len;
 	char *out;
 	size_t out_len, out_off, out_cap;
-	uint64_t deadline_ns; /* request due, or the reply's next progress due */
+	uint64_t deadline_ns; /* request due, or queued output's next progress due; 0: none */
 };
 
 struct ctl_server {
@@ -111,6 +111,7 @@ static void ctl_client_flush(struct ctl_client *c)
 		c->deadline_ns = ctl_now_ns() + CTL_REPLY_TIMEOUT_MS * 1000000ull;
 	}
 	c->out_off = c->out_len = 0;
+	c->deadline_ns = 0; /* nothing owed: a capture may stay quiet for long */
 	if (c->ended)
 		ctl_client_close(c);
 }
