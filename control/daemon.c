@@ -186,16 +186,24 @@ static json_t *ctl_reload_result(const struct ctl_daemon *d, int failed, const c
 			 d->sv.rules.load_ms);
 }
 
-static void ctl_reload_done(struct ctl_daemon *d)
+typedef int (*ctl_apply_fn)(struct ctl_daemon *d, struct ctl_loaded *next, char *err,
+			    size_t errlen);
+
+/* The loader's result, put in force by apply; or why not, in err. */
+static int ctl_loader_take(struct ctl_daemon *d, ctl_apply_fn apply, char *err, size_t errlen)
 {
 	struct ctl_loaded next;
-	char err[CTL_ERR_LEN];
-	int r;
+	int r = ctl_loader_finish(d->reload, &next, err, errlen);
 
-	r = ctl_loader_finish(d->reload, &next, err, sizeof(err));
 	d->reload = NULL;
-	if (!r)
-		r = ctl_reload_apply(d, &next, err, sizeof(err));
+	return r ? r : apply(d, &next, err, errlen);
+}
+
+static void ctl_reload_done(struct ctl_daemon *d)
+{
+	char err[CTL_ERR_LEN];
+	int r = ctl_loader_take(d, ctl_reload_apply, err, sizeof(err));
+
 	if (r) {
 		fw_err("reload failed: %s; keeping the %zu rules in force", err, d->cfg.nrules);
 		d->sv.rules.reloads_failed++;
@@ -257,15 +265,9 @@ static int ctl_edit_apply(struct ctl_daemon *d, struct ctl_loaded *next, char *e
 
 static void ctl_edit_done(struct ctl_daemon *d)
 {
-	struct ctl_loaded next;
 	char err[CTL_ERR_LEN];
-	int r;
 
-	r = ctl_loader_finish(d->reload, &next, err, sizeof(err));
-	d->reload = NULL;
-	if (!r)
-		r = ctl_edit_apply(d, &next, err, sizeof(err));
-	if (r) {
+	if (ctl_loader_take(d, ctl_edit_apply, err, sizeof(err))) {
 		ctl_server_fail(d->server, d->edit.c, err);
 	} else {
 		ctl_server_send(d->server, d->edit.c, ctl_edit_reply(d));

@@ -22,6 +22,31 @@ in_gen() { ip netns exec "$NS_GEN" "$@"; }
 in_sink() { ip netns exec "$NS_SINK" "$@"; }
 in_fw() { ip netns exec "$NS_FW" "$@"; }
 
+# lab_send_on_queue Q COUNT FRAME_HEX: COUNT copies of the frame from gen's
+# tx queue Q (XPS: CPU 0 -> Q only), so that they arrive on fw's rx queue Q
+lab_send_on_queue() {
+	in_gen sh -c "for f in /sys/class/net/$GEN_IF/queues/tx-*/xps_cpus; do echo 0 > \$f; done
+		echo 1 > /sys/class/net/$GEN_IF/queues/tx-$1/xps_cpus"
+	in_gen taskset -c 0 "$PROBE" raw-send "$GEN_IF" "$2" "$3" >/dev/null
+}
+
+# lab_channels N: every lab interface gets N rx and N tx queues. A veth with
+# XDP needs at least as many rx queues as its peer has tx queues: fw's
+# ports grow first and shrink last.
+lab_channels() {
+	local fw="$FW_OUT $FW_IN" ends=1
+	[ "$(in_fw ls "/sys/class/net/$FW_OUT/queues" | grep -c rx-)" -lt "$1" ] && ends=0
+	if ((ends)); then
+		in_gen ethtool -L "$GEN_IF" rx "$1" tx "$1"
+		in_sink ethtool -L "$SINK_IF" rx "$1" tx "$1"
+	fi
+	for i in $fw; do in_fw ethtool -L "$i" rx "$1" tx "$1"; done
+	if ((!ends)); then
+		in_gen ethtool -L "$GEN_IF" rx "$1" tx "$1"
+		in_sink ethtool -L "$SINK_IF" rx "$1" tx "$1"
+	fi
+}
+
 # write_conf NAME: the body comes on stdin; the ports and a control socket
 # of this run's own ($WORK/ctl.sock) are prepended
 write_conf() {

@@ -17,28 +17,6 @@ ns_sysctl "$NS_GEN" net/ipv6/conf/all/disable_ipv6=1 net/ipv6/conf/default/disab
 	"net/ipv6/conf/$GEN_IF/disable_ipv6=1"
 udp=$(udp4_frame "" "$GEN_IP4" "$SINK_IP4")
 
-# channels N: every lab interface gets N rx and N tx queues. A veth with
-# XDP needs at least as many rx queues as its peer has tx queues: fw's
-# ports grow first and shrink last.
-channels() {
-	local fw="$FW_OUT $FW_IN" ends=1
-	[ "$(in_fw ls "/sys/class/net/$FW_OUT/queues" | grep -c rx-)" -lt "$1" ] && ends=0
-	if ((ends)); then
-		in_gen ethtool -L "$GEN_IF" rx "$1" tx "$1"
-		in_sink ethtool -L "$SINK_IF" rx "$1" tx "$1"
-	fi
-	for i in $fw; do in_fw ethtool -L "$i" rx "$1" tx "$1"; done
-	if ((!ends)); then
-		in_gen ethtool -L "$GEN_IF" rx "$1" tx "$1"
-		in_sink ethtool -L "$SINK_IF" rx "$1" tx "$1"
-	fi
-}
-# send_on_queue Q COUNT: from gen's tx queue Q (XPS: CPU 0 -> Q only)
-send_on_queue() {
-	in_gen sh -c "for f in /sys/class/net/$GEN_IF/queues/tx-*/xps_cpus; do echo 0 > \$f; done
-		echo 1 > /sys/class/net/$GEN_IF/queues/tx-$1/xps_cpus"
-	in_gen taskset -c 0 "$PROBE" raw-send "$GEN_IF" "$2" "$udp" >/dev/null
-}
 # wait_log PATTERN: seconds (x10) until PATTERN is in the log, at most 3 s
 wait_log() {
 	for t in $(seq 0 30); do
@@ -50,16 +28,16 @@ wait_log() {
 within_1s() { [ "$1" != never ] && [ "$1" -le 10 ]; }
 
 # --- channels grow, queues all -------------------------------------------
-channels 2
+lab_channels 2
 fw_start "$(write_conf all.conf <<<'queues all')"
 check "started with 2 queues" grep -q ", 2 queues," "$FW_LOG"
 counters_baseline
-channels 4
+lab_channels 4
 t=$(wait_log "queue 3: added while running")
 check "queues 2 and 3 added within a second (measured ${t} x 0.1 s)" within_1s "$t"
 check "the new queue count is logged" grep -q "$FW_OUT (outside): 4 rx and 4 tx queues, 2 and 2 before" "$FW_LOG"
-send_on_queue 3 20
-send_on_queue 0 10
+lab_send_on_queue 3 20 "$udp"
+lab_send_on_queue 0 10 "$udp"
 fw_stats_until 3 'outside>inside' rx 20
 q3=$(counter 3 'outside>inside' rx) f3=$(counter 3 'outside>inside' fwd) q0=$(counter 0 'outside>inside' rx)
 check "queue 3 received its 20 frames (measured $q3)" [ "$q3" = 20 ]
@@ -71,12 +49,12 @@ check "exit 0 (measured $FW_RC)" [ "$FW_RC" = 0 ]
 check "every frame of the 4 queues accounted for" [ "$(grep -c 'UMEM frames .* 0 unaccounted' "$FW_LOG")" = 4 ]
 
 # --- channels grow, explicit list ------------------------------------------
-channels 2
+lab_channels 2
 fw_start "$(write_conf list.conf <<<'queues 0-1')"
-channels 4
+lab_channels 4
 t=$(wait_log "$FW_OUT (outside): rx queues 2,3 have no socket (not in \`queues\`)")
 check "queues 2 and 3 logged as meeting on-miss within a second (measured ${t} x 0.1 s)" within_1s "$t"
-send_on_queue 3 20
+lab_send_on_queue 3 20 "$udp"
 fw_stats
 check "on_miss of outside counts their 20 frames (measured $(on_miss outside))" [ "$(on_miss outside)" = 20 ]
 check "no worker was added" ! grep -q "queue [0-9]*: added while running" "$FW_LOG"
@@ -120,7 +98,7 @@ for i in "$FW_OUT" "$FW_IN"; do in_fw ip link set "$i" mtu 1500; done
 
 # --- the inside interface deleted -------------------------------------------
 fw_start "$(write_conf del.conf <<<'queues all')"
-send_on_queue 0 10
+lab_send_on_queue 0 10 "$udp"
 start=$(date +%s%N)
 in_fw ip link del "$FW_IN"
 wait "$FW_PID" && FW_RC=0 || FW_RC=$?

@@ -74,29 +74,7 @@ all_sets_are_runtime() { # WHAT [BOUNDING]
 }
 threads() { ls /proc/"$FW_PID"/task | wc -l; }
 
-# channels N: every lab interface gets N rx and N tx queues; fw's ports
-# grow first and shrink last (a veth with XDP needs at least as many rx
-# queues as its peer has tx queues), as in test_links.sh.
-channels() {
-	local fw="$FW_OUT $FW_IN" ends=1
-	[ "$(in_fw ls "/sys/class/net/$FW_OUT/queues" | grep -c rx-)" -lt "$1" ] && ends=0
-	if ((ends)); then
-		in_gen ethtool -L "$GEN_IF" rx "$1" tx "$1"
-		in_sink ethtool -L "$SINK_IF" rx "$1" tx "$1"
-	fi
-	for i in $fw; do in_fw ethtool -L "$i" rx "$1" tx "$1"; done
-	if ((!ends)); then
-		in_gen ethtool -L "$GEN_IF" rx "$1" tx "$1"
-		in_sink ethtool -L "$SINK_IF" rx "$1" tx "$1"
-	fi
-}
 udp_frame=$(udp4_frame "" "$GEN_IP4" "$SINK_IP4")
-# send_on_queue Q COUNT: from gen's tx queue Q (XPS: CPU 0 -> Q only)
-send_on_queue() {
-	in_gen sh -c "for f in /sys/class/net/$GEN_IF/queues/tx-*/xps_cpus; do echo 0 > \$f; done
-		echo 1 > /sys/class/net/$GEN_IF/queues/tx-$1/xps_cpus"
-	in_gen taskset -c 0 "$PROBE" raw-send "$GEN_IF" "$2" "$udp_frame" >/dev/null
-}
 wait_log() { # PATTERN: 0 once it is in the log, 1 after 3 s
 	for _ in $(seq 30); do grep -q -- "$1" "$FW_LOG" && return 0; sleep 0.1; done
 	return 1
@@ -104,7 +82,7 @@ wait_log() { # PATTERN: 0 once it is in the log, 1 after 3 s
 udp() { udp_count "$NS_GEN" "$GEN_IP4" "$SINK_IP4" 20 "$NS_SINK"; }
 
 # --- the runtime set, in every thread -----------------------------------
-channels 2
+lab_channels 2
 write_conf all.conf >/dev/null <<<'queues all'
 conf=$WORK/live.conf
 cp "$WORK/all.conf" "$conf"
@@ -137,14 +115,14 @@ cp "$WORK/all.conf" "$conf"
 kill -HUP "$FW_PID"
 check "SIGHUP: reloaded again" wait_log "(generation 2)"
 before=$(threads)
-channels 4
+lab_channels 4
 check "channels 2 -> 4: queue 3 added while running" wait_log "queue 3: added while running"
 check "the program attached again for the new queues (twin loaded)" \
 	! grep -q "cannot attach .* again" "$FW_LOG"
 check "no error logged (measured: $(grep -c ': error: ' "$FW_LOG" || true) lines)" \
 	! grep -q ': error: ' "$FW_LOG"
 counters_baseline
-send_on_queue 3 20
+lab_send_on_queue 3 20 "$udp_frame"
 fw_stats_until 3 'outside>inside' fwd 20
 f3=$(counter 3 'outside>inside' fwd)
 check "queue 3 forwarded its 20 frames (measured $f3)" [ "$f3" = 20 ]
@@ -155,7 +133,7 @@ fw_stop
 check "exit 0 (measured $FW_RC)" [ "$FW_RC" = 0 ]
 
 # --- started without CAP_SETPCAP: the bounding set cannot be narrowed -----
-channels 1
+lab_channels 1
 real=$XSKWALL
 XSKWALL=$WORK/xskwall-nosetpcap
 printf '#!/bin/sh\nexec setpriv --bounding-set -setpcap %q "$@"\n' "$real" >"$XSKWALL"
