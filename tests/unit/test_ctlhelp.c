@@ -10,15 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "expect.h"
 #include "config.h"
 #include "ctl_cli.h"
 
-#define expect_num(what, measured, expected)                                                 \
-	do {                                                                                  \
-		long long m_ = (long long)(measured), e_ = (long long)(expected);             \
-		if (m_ != e_)                                                                 \
-			fail_msg("%s: measured %lld, expected %lld", what, m_, e_);           \
-	} while (0)
 
 /* What ctl_cli_parse prints to `out` and returns for this command line
  * (split at spaces; a->words point into a static argv, as into main's). */

@@ -13,18 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "expect.h"
 #include <pcap/pcap.h>
 #include "pcapng.h"
 
 #define NFRAMES 7
 #define SNAPLEN 2048
 
-#define expect_num(what, measured, expected)                                                 \
-	do {                                                                                  \
-		long long m_ = (long long)(measured), e_ = (long long)(expected);             \
-		if (m_ != e_)                                                                 \
-			fail_msg("%s: measured %lld, expected %lld", what, m_, e_);           \
-	} while (0)
 
 struct sample {
 	uint32_t iface_port;   /* 0 outside, 1 inside */
