@@ -25,6 +25,7 @@
 #include "fw/log.h"
 #include "daemon.h"
 #include "daemon_impl.h"
+#include "config_lint.h"
 #include "privs.h"
 #include "ctl_reply.h"
 #include "report.h"
@@ -59,6 +60,7 @@ int ctl_check(const char *path)
 		fw_err("%s", err);
 		return 1;
 	}
+	ctl_lint_report(&l.cfg);
 	printf("%s: ok, %zu rules\n", path, l.cfg.nrules);
 	ctl_loaded_fini(&l);
 	return 0;
@@ -525,6 +527,7 @@ int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
 		return 1;
 	}
 	load_ns = ctl_mono_ns() - load_started;
+	ctl_lint_report(&l.cfg);
 	d.cfg = l.cfg;
 	ctl_apply_log_level(&d);
 	if (!ctl_daemon_start(&d, l.rules) && !ctl_privs_drop()) {

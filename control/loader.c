@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
+#include "config_lint.h"
 #include "loader.h"
 
 struct ctl_loader {
@@ -48,6 +49,8 @@ static void *ctl_loader_main(void *arg)
 
 	if (l->path) {
 		l->result = ctl_load(l->path, &l->loaded, l->err, sizeof(l->err));
+		if (!l->result)
+			ctl_lint_report(&l->loaded.cfg);
 	} else {
 		l->result = fp_ruleset_create(l->loaded.cfg.rules, l->loaded.cfg.nrules, &l->policy,
 					      &l->loaded.rules);

@@ -7,13 +7,15 @@
  *
  * Oracles beyond "no crash, no leak": a failed parse leaves the config as
  * after init and says FILE:LINE:COL; every parsed rule formats back to a
- * line that parses to the identical rule. Seeds: tests/data/fuzz-config-seeds/. */
+ * line that parses to the identical rule; a rule found never to match is
+ * decided by an earlier one (config_lint.c). Seeds: tests/data/fuzz-config-seeds/. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
+#include "config_lint.h"
 
 #define FUZZ_NAME "/nonexistent/fuzz.conf"
 #define FUZZ_MAX_ROUNDTRIP 64
@@ -63,6 +65,21 @@ static void fuzz_round_trip(const struct fp_rule *r)
 	ctl_config_fini(&c);
 }
 
+/* A rule that can never match is decided by an earlier one; an
+ * identical one has the same action; the message formats. */
+static void fuzz_check_finding(void *arg, const struct fw_config *c, size_t earlier,
+			       size_t later, int identical)
+{
+	char msg[2 * CTL_ERR_LEN];
+
+	(void)arg;
+	if (earlier >= later || later >= c->nrules)
+		abort();
+	if (identical && c->rules[earlier].action != c->rules[later].action)
+		abort();
+	ctl_lint_format(c, earlier, later, identical, msg, sizeof(msg));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fw_config c;
@@ -85,6 +102,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_round_trip(&c.rules[i]);
 	(void)ctl_config_validate_ports(&c, err, sizeof(err));
 	if (!ctl_config_same_ports(&c, &c))
+		abort();
+	if (ctl_config_lint(&c, fuzz_check_finding, NULL) < 0)
 		abort();
 	ctl_config_fini(&c);
 	return 0;
