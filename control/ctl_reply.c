@@ -194,24 +194,24 @@ static json_t *ctl_rules_top(const struct ctl_service *sv, size_t n)
 {
 	size_t total = sv->cfg->nrules;
 	struct ctl_hit *h = malloc((total ? total : 1) * sizeof(*h));
-	json_t *a = json_array();
+	json_t *a = h ? json_array() : NULL;
 
-	for (size_t i = 0; h && i < total; i++) {
+	for (size_t i = 0; a && i < total; i++) {
 		struct fp_rule_count c;
 
 		fp_engine_rule_count(sv->engine, i, &c);
 		h[i] = (struct ctl_hit){ c.packets, i };
 	}
-	if (h)
+	if (a)
 		qsort(h, total, sizeof(*h), ctl_hit_cmp);
-	for (size_t k = 0; h && a && k < n && k < total; k++) {
+	for (size_t k = 0; a && k < n && k < total; k++) {
 		struct fp_rule_count c;
 
 		fp_engine_rule_count(sv->engine, h[k].i, &c);
 		json_array_append_new(a, ctl_rule_json(sv, h[k].i, &c));
 	}
 	free(h);
-	return h ? a : (json_decref(a), NULL);
+	return a; /* NULL when out of memory */
 }
 
 static json_t *ctl_rules_page(const struct ctl_service *sv, size_t offset, size_t limit)
