@@ -34,6 +34,17 @@ expect() {
 	if [ "$2" = "$3" ]; then ok "$1 ($2)"; else fail "$1: measured '$2', expected '$3'"; fi
 }
 # run OUT ARGS...: xskwallctl's stdout (and stderr) into files, its exit status in RC
+# stream_start NAME SECONDS: 1000 datagrams gen -> sink in the background,
+# received into $WORK/NAME for SECONDS (the receiver listens first); the
+# sender's and receiver's PIDs in SPID and RPID
+stream_start() {
+	local port=$((20000 + RANDOM % 20000))
+	in_sink "$PROBE" udp-recv "$SINK_IP4" "$port" "$2" >"$WORK/$1" &
+	RPID=$!
+	probe_wait_listening "$WORK/$1" "$RPID"
+	in_gen "$PROBE" udp-send -s "$GEN_IP4" "$SINK_IP4" "$port" 1000 >/dev/null &
+	SPID=$!
+}
 run() {
 	local out=$1
 	shift
@@ -198,17 +209,12 @@ expect "add of a bad rule: exit 1" "$RC" 1
 check "... its error quotes the rule's column" grep -q '^xskwallctl: add: rule:1:[0-9]*:' "$WORK/a2.err"
 run d2 del 99
 expect "del of a missing rule: exit 1" "$RC" 1
-port=$((20000 + RANDOM % 20000))
-in_sink "$PROBE" udp-recv "$SINK_IP4" "$port" 5 >"$WORK/stream" &
-rpid=$!
-probe_wait_listening "$WORK/stream" "$rpid"
-in_gen "$PROBE" udp-send -s "$GEN_IP4" "$SINK_IP4" "$port" 1000 >/dev/null &
-spid=$!
+stream_start stream 5
 edits=0
 for _ in $(seq 10); do
 	ctl add drop dst 198.19.0.0/16 --at 1 >/dev/null && ctl del 1 >/dev/null && edits=$((edits + 1))
 done
-wait "$spid" "$rpid"
+wait "$SPID" "$RPID"
 expect "10 add/del pairs while 1000 datagrams cross" "$edits" 10
 expect "... none of the 1000 is lost" "$(probe_received "$WORK/stream")" 1000
 
@@ -272,12 +278,7 @@ raw() {
 	head -1 "$out" | jq -e '.ok == false and (.error | type == "string" and length > 0)' >/dev/null
 }
 big=$((70 * 1024))
-port=$((20000 + RANDOM % 20000))
-in_sink "$PROBE" udp-recv "$SINK_IP4" "$port" 10 >"$WORK/stream2" &
-rpid=$!
-probe_wait_listening "$WORK/stream2" "$rpid"
-in_gen "$PROBE" udp-send -s "$GEN_IP4" "$SINK_IP4" "$port" 1000 >/dev/null &
-spid=$!
+stream_start stream2 10
 "$RAW" "$CTL_SOCK" </dev/null >"$WORK/raw.silent" 2>&1 &
 silent=$!
 check "not JSON: error reply" raw notjson <<<'not json'
@@ -293,7 +294,7 @@ check "a request cut short by end of file: error reply" raw cut -e <<<'{"cmd":"s
 wait "$silent" && RC=0 || RC=$?
 expect "a client that sends nothing is closed by the daemon" "$RC" 0
 check "... with an error reply" jq_true '.ok == false and (.error | length > 0)' "$WORK/raw.silent"
-wait "$spid" "$rpid"
+wait "$SPID" "$RPID"
 expect "forwarding went on: all 1000 datagrams arrived" "$(probe_received "$WORK/stream2")" 1000
 run st4 -j status
 expect "the daemon still answers" "$(jq -r .ok "$WORK/st4")" true
