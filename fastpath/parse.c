@@ -63,11 +63,18 @@ static inline int fp_parse_vlan(const uint8_t *frame, uint32_t len,
 	return 0;
 }
 
-/* L4 in [l4, l4 + n): only ICMP/ICMPv6 type and code are looked at. */
+/* L4 in [l4, l4 + n): ICMP/ICMPv6 type and code, or the two ports of a
+ * protocol that has them. */
 static inline int fp_parse_l4(const uint8_t *l4, uint32_t n, uint8_t icmp,
 			      struct fp_pkt *pkt, enum fp_pkt_class cls)
 {
-	if (pkt->proto == icmp) {
+	if (fp_proto_has_ports(pkt->proto)) {
+		if (n < 4)
+			return fp_bad(pkt, FP_BAD_L4);
+		pkt->has_ports = 1;
+		pkt->sport = fp_rd16(l4);
+		pkt->dport = fp_rd16(l4 + 2);
+	} else if (pkt->proto == icmp) {
 		if (n < 2)
 			return fp_bad(pkt, FP_BAD_L4);
 		pkt->has_icmp = 1;

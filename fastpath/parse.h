@@ -28,7 +28,7 @@ enum fp_bad {
 	FP_BAD_IPV6_HDR,    /* truncated header or version != 6 */
 	FP_BAD_IPV6_LEN,    /* payload length 0 or > frame */
 	FP_BAD_IPV6_EXT,    /* truncated or over-long extension chain */
-	FP_BAD_L4,          /* truncated ICMP/ICMPv6 header */
+	FP_BAD_L4,          /* truncated ICMP/ICMPv6 header, or ports */
 	FP_BAD_COUNT,
 };
 
@@ -41,7 +41,11 @@ struct fp_pkt {
 	uint8_t icmp_code;
 	uint8_t nvlan;    /* VLAN tags walked */
 	uint8_t is_fragment; /* any fragment (first or later) */
+	uint8_t has_ports; /* sport/dport are valid (a protocol with ports,
+			    * not a later fragment) */
 	uint16_t ethertype; /* innermost, host order */
+	uint16_t sport;   /* host order */
+	uint16_t dport;
 	uint8_t src[16];  /* IPv4 in src[0..3], rest zero */
 	uint8_t dst[16];
 };

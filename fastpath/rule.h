@@ -25,6 +25,18 @@ enum fp_port_id {
 #define FP_PROTO_TCP 6
 #define FP_PROTO_UDP 17
 #define FP_PROTO_ICMPV6 58
+#define FP_PROTO_DCCP 33
+#define FP_PROTO_SCTP 132
+#define FP_PROTO_UDPLITE 136
+
+/* Protocols whose header starts with a 16-bit source and destination
+ * port: the parser reads them and `sport`/`dport` rules may name them. */
+static inline int fp_proto_has_ports(unsigned proto)
+{
+	return proto == FP_PROTO_TCP || proto == FP_PROTO_UDP ||
+	       proto == FP_PROTO_DCCP || proto == FP_PROTO_SCTP ||
+	       proto == FP_PROTO_UDPLITE;
+}
 
 /* The ports' names: the words of the configuration and of every message. */
 #define FP_PORT_OUTSIDE_NAME "outside"
@@ -56,6 +68,9 @@ enum fp_match_bits {
 	FP_MATCH_ICMP_CODE = 1u << 4, /* needs FP_MATCH_ICMP_TYPE */
 	FP_MATCH_IN = 1u << 5,        /* ingress port == rule.in_port */
 	FP_MATCH_FAMILY = 1u << 6,    /* packet family == rule.family */
+	FP_MATCH_SPORT = 1u << 7,     /* sport_lo <= sport <= sport_hi; needs
+				       * FP_MATCH_PROTO of a protocol with ports */
+	FP_MATCH_DPORT = 1u << 8,     /* dport_lo <= dport <= dport_hi; likewise */
 };
 
 struct fp_rule {
@@ -66,6 +81,8 @@ struct fp_rule {
 	uint8_t icmp_code;
 	uint8_t in_port; /* enum fp_port_id */
 	uint32_t match;  /* enum fp_match_bits */
+	uint16_t sport_lo, sport_hi; /* inclusive, host order */
+	uint16_t dport_lo, dport_hi;
 	struct fp_prefix src;
 	struct fp_prefix dst;
 	uint32_t line; /* source line, for `rules` listings and traces */

@@ -122,7 +122,7 @@ static int fp_worker_refill(struct fp_worker *w, int p, struct fp_dir_stats *del
 
 /* One pass over both ports; the round's counts are published together,
  * so every snapshot sees whole rounds. */
-static uint32_t fp_worker_round(struct fp_worker *w)
+uint32_t fp_worker_round(struct fp_worker *w)
 {
 	struct fp_dir_stats delta[FP_NPORTS] = { 0 };
 	struct fp_round r;

@@ -30,6 +30,13 @@ struct fp_worker {
 	pthread_t thread;
 };
 
+/* One pass over both ports: receive, decide and send a batch on each,
+ * then take completions and refill; returns the frames received. The
+ * worker thread's loop body, public so that the in-memory benchmark
+ * (bench/tools/ring_bench.c) runs exactly this code on rings in plain
+ * memory. The caller must be a registered QSBR reader thread. */
+uint32_t fp_worker_round(struct fp_worker *w);
+
 /* Start the thread (pinned to w->cpu when >= 0). */
 int fp_worker_start(struct fp_worker *w);
 
