@@ -193,3 +193,10 @@ void fp_classify(const struct fp_ruleset *rs, const struct fp_pkt *pkt,
 	else
 		fp_decide(d, rs->policy.deflt, FP_BY_POLICY, FP_NO_RULE);
 }
+
+void fp_classify_batch(const struct fp_ruleset *rs, const struct fp_pkt *pkt,
+		       unsigned n, unsigned in_port, struct fp_decision *d)
+{
+	for (unsigned i = 0; i < n; i++)
+		fp_classify(rs, &pkt[i], in_port, &d[i]);
+}
