@@ -41,14 +41,16 @@ static inline const struct fp_sig *fp_sig_find(const struct fp_ruleset *rs,
 
 /* Signature keys the packet can match: family any or its own, port any
  * or its own, and any protocol / its protocol / its ICMP type / type and
- * code. Only classes some rule uses are kept. */
+ * code, or its protocol's port rules. Only classes some rule uses are
+ * kept. */
 static inline unsigned fp_cand_keys(const struct fp_ruleset *rs,
 				    const struct fp_pkt *pkt, unsigned in_port,
 				    uint32_t *keys)
 {
 	unsigned fams[2] = { 0, pkt->cls == FP_PKT_IPV4 ? 1 : 2 };
 	unsigned ports[2] = { 0, 1 + in_port }, np = in_port < FP_NPORTS ? 2 : 1;
-	unsigned nkind = pkt->has_icmp == 1 ? 4 : 2, f, p, k, n = 0;
+	unsigned nkind = pkt->has_icmp ? 4 : pkt->has_ports ? 3 : 2;
+	unsigned f, p, k, n = 0;
 	uint32_t key;
 
 	for (f = 0; f < 2; f++)
@@ -87,7 +89,7 @@ static inline uint32_t fp_both(const struct fp_ruleset *rs,
 			       uint32_t best)
 {
 	const struct fp_blen *bl = rs->blens + s->blen;
-	uint32_t sig = (uint32_t)(s - rs->sigs), i, tab;
+	uint32_t sig = s->id, i, tab;
 	fp_u128 src;
 
 	for (i = 0; i < s->nblen && bl[i].min < best; i++) {
@@ -127,6 +129,44 @@ static inline uint32_t fp_sig_best(const struct fp_ruleset *rs,
 	return best;
 }
 
+/* Improve best with the port classes of port signature s that the
+ * packet's ports fall in (each index lists them by lowest rule). */
+static inline uint32_t fp_ports_best(const struct fp_ruleset *rs,
+				     const struct fp_sig *s,
+				     const struct fp_pkt *pkt,
+				     const struct fp_keys *k, uint32_t best)
+{
+	const struct fp_pidx *x;
+	const struct fp_prange *r;
+	const struct fp_sig *c;
+	uint32_t d, j, e, port;
+
+	for (d = 0; d < 2; d++) {
+		if (s->port_ix[d] == FP_LPM_NONE)
+			continue;
+		x = &rs->pidx[s->port_ix[d]];
+		port = d == FP_BY_DPORT ? pkt->dport : pkt->sport;
+		j = x->seg + fp_lpm_search4(rs->pstart + x->seg, 0, x->nseg - 1,
+					    port);
+		for (e = rs->poff[j]; e < rs->poff[j + 1]; e++) {
+			c = &rs->pcls[rs->plist[e]];
+			if (c->min >= best)
+				break;
+			r = &rs->prange[rs->plist[e]];
+			if (pkt->sport < r->lo[FP_BY_SPORT] ||
+			    pkt->sport > r->hi[FP_BY_SPORT])
+				continue;
+			best = fp_sig_best(rs, c, k, fp_min32(best, c->none));
+		}
+	}
+	return best;
+}
+
+static inline int fp_sig_has_ports(const struct fp_sig *s)
+{
+	return (s->port_ix[FP_BY_DPORT] & s->port_ix[FP_BY_SPORT]) != FP_LPM_NONE;
+}
+
 static inline void fp_pkt_keys(const struct fp_pkt *pkt, struct fp_keys *k)
 {
 	k->v4 = pkt->cls == FP_PKT_IPV4;
@@ -160,9 +200,13 @@ static inline uint32_t fp_match(const struct fp_ruleset *rs,
 	if (!nf)
 		return best;
 	fp_pkt_keys(pkt, &k);
-	for (i = 0; i < nf; i++)
-		if (found[i]->min < best)
-			best = fp_sig_best(rs, found[i], &k, best);
+	for (i = 0; i < nf; i++) {
+		s = found[i];
+		if (s->min >= best)
+			continue;
+		best = fp_sig_has_ports(s) ? fp_ports_best(rs, s, pkt, &k, best) :
+					     fp_sig_best(rs, s, &k, best);
+	}
 	return best;
 }
 

@@ -75,6 +75,16 @@ static uint64_t fp_prefix_hash(uint64_t h, const struct fp_prefix *p)
 	return fp_mix(fp_mix(fp_mix(h, (uint64_t)p->family << 8 | p->len), a), b);
 }
 
+/* The port ranges the rule matches on, packed (unused ones are 0). */
+static uint64_t fp_rule_ports(const struct fp_rule *r)
+{
+	uint64_t sp = (uint64_t)r->sport_lo << 16 | r->sport_hi;
+	uint64_t dp = (uint64_t)r->dport_lo << 16 | r->dport_hi;
+
+	return (r->match & FP_MATCH_SPORT ? sp << 32 : 0) |
+	       (r->match & FP_MATCH_DPORT ? dp : 0);
+}
+
 static uint64_t fp_rule_hash(const struct fp_rule *r)
 {
 	uint64_t h = fp_mix(0, (uint64_t)r->action | (uint64_t)r->family << 8 |
@@ -82,6 +92,7 @@ static uint64_t fp_rule_hash(const struct fp_rule *r)
 			       (uint64_t)r->icmp_code << 32 | (uint64_t)r->in_port << 40);
 
 	h = fp_mix(h, r->match);
+	h = fp_mix(h, fp_rule_ports(r));
 	if (r->match & FP_MATCH_SRC)
 		h = fp_prefix_hash(h, &r->src);
 	if (r->match & FP_MATCH_DST)
@@ -106,6 +117,7 @@ static int fp_rule_same(const struct fp_rule *a, const struct fp_rule *b)
 	return a->action == b->action && a->family == b->family && a->proto == b->proto &&
 	       a->icmp_type == b->icmp_type && a->icmp_code == b->icmp_code &&
 	       a->in_port == b->in_port && a->match == b->match &&
+	       fp_rule_ports(a) == fp_rule_ports(b) &&
 	       (!(a->match & FP_MATCH_SRC) || fp_prefix_same(&a->src, &b->src)) &&
 	       (!(a->match & FP_MATCH_DST) || fp_prefix_same(&a->dst, &b->dst));
 }

@@ -26,9 +26,10 @@
 
 #define FP_NONE FP_LPM_NONE
 
+#define FP_MATCH_PORTS (FP_MATCH_SPORT | FP_MATCH_DPORT)
 #define FP_MATCH_KNOWN (FP_MATCH_SRC | FP_MATCH_DST | FP_MATCH_PROTO | \
 			FP_MATCH_ICMP_TYPE | FP_MATCH_ICMP_CODE | \
-			FP_MATCH_IN | FP_MATCH_FAMILY)
+			FP_MATCH_IN | FP_MATCH_FAMILY | FP_MATCH_PORTS)
 
 
 /* Rule indices must stay below FP_NO_RULE (classify.h). */
@@ -93,6 +94,13 @@ static int fp_rule_validate(const struct fp_rule *r)
 	if ((m & FP_MATCH_ICMP_TYPE) && (!(m & FP_MATCH_PROTO) ||
 	    (r->proto != FP_PROTO_ICMP && r->proto != FP_PROTO_ICMPV6)))
 		return -EINVAL;
+	if ((m & FP_MATCH_PORTS) && (!(m & FP_MATCH_PROTO) ||
+	    !fp_proto_has_ports(r->proto)))
+		return -EINVAL;
+	if ((m & FP_MATCH_SPORT) && r->sport_lo > r->sport_hi)
+		return -EINVAL;
+	if ((m & FP_MATCH_DPORT) && r->dport_lo > r->dport_hi)
+		return -EINVAL;
 	if (fp_rule_family(r) < 0)
 		return -EINVAL;
 	return 0;
@@ -102,12 +110,18 @@ static int fp_rule_validate(const struct fp_rule *r)
 struct fp_build {
 	const struct fp_rule *rules;
 	size_t n;
-	uint32_t *gid;     /* per rule: sig id * 3 + shape - 1, or FP_NONE */
+	uint32_t *node;    /* per rule: sig id, or nsig + port class id */
+	uint32_t *gid;     /* per rule: node * 3 + shape - 1, or FP_NONE */
 	uint32_t *skey;    /* sig id -> key */
 	uint32_t nsig;
 	uint32_t *hkey;    /* key -> sig id hash while grouping */
 	uint32_t *hid;
 	unsigned hbits;
+	uint32_t *pcl;     /* per rule: port class id, or FP_NONE */
+	uint32_t *csig;    /* port class id -> sig id, then its slot */
+	struct fp_prange *crange; /* port class id -> its ranges */
+	uint32_t *hcls;    /* (sig id, ranges) -> port class id hash */
+	uint32_t ncls;
 	uint32_t *slot;    /* sig id -> slot in rs->sigs */
 	uint32_t *order;   /* rule numbers, grouped by gid */
 	uint32_t *first;   /* gid -> first position in order; nsig * 3 + 1 */
@@ -120,6 +134,11 @@ struct fp_build {
 
 static void fp_build_fini(struct fp_build *b)
 {
+	free(b->node);
+	free(b->pcl);
+	free(b->csig);
+	free(b->crange);
+	free(b->hcls);
 	free(b->gid);
 	free(b->skey);
 	free(b->hkey);
@@ -153,6 +172,8 @@ static uint32_t fp_rule_sig(const struct fp_rule *r)
 	if (r->match & FP_MATCH_ICMP_TYPE)
 		return fp_sig_key(fam, port, FP_SK_TYPE, r->proto,
 				  r->icmp_type, 0);
+	if (r->match & FP_MATCH_PORTS)
+		return fp_sig_key(fam, port, FP_SK_PORTS, r->proto, 0, 0);
 	if (r->match & FP_MATCH_PROTO)
 		return fp_sig_key(fam, port, FP_SK_PROTO, r->proto, 0, 0);
 	return fp_sig_key(fam, port, FP_SK_ANY, 0, 0, 0);
@@ -184,13 +205,16 @@ static int fp_build_alloc(struct fp_build *b)
 	size_t n = b->n ? b->n : 1;
 
 	b->hbits = fp_bits_for(n);
+	b->node = malloc(n * sizeof(*b->node));
+	b->pcl = malloc(n * sizeof(*b->pcl));
 	b->gid = malloc(n * sizeof(*b->gid));
 	b->skey = malloc(n * sizeof(*b->skey));
 	b->order = malloc(n * sizeof(*b->order));
 	b->pfx = malloc(n * sizeof(*b->pfx));
 	b->hkey = malloc(((size_t)1 << b->hbits) * sizeof(*b->hkey));
 	b->hid = malloc(((size_t)1 << b->hbits) * sizeof(*b->hid));
-	if (!b->gid || !b->skey || !b->order || !b->pfx || !b->hkey || !b->hid)
+	if (!b->node || !b->pcl || !b->gid || !b->skey || !b->order ||
+	    !b->pfx || !b->hkey || !b->hid)
 		return -ENOMEM;
 	memset(b->hkey, 0xff, ((size_t)1 << b->hbits) * sizeof(*b->hkey));
 	return 0;
@@ -214,19 +238,106 @@ static uint32_t fp_build_sig_id(struct fp_build *b, uint32_t key)
 	return b->nsig++;
 }
 
+/* A port rule's ranges; 0-65535 where it has none. */
+static struct fp_prange fp_rule_prange(const struct fp_rule *r)
+{
+	struct fp_prange p = { { 0, 0 }, { UINT16_MAX, UINT16_MAX } };
+
+	if (r->match & FP_MATCH_DPORT) {
+		p.lo[FP_BY_DPORT] = r->dport_lo;
+		p.hi[FP_BY_DPORT] = r->dport_hi;
+	}
+	if (r->match & FP_MATCH_SPORT) {
+		p.lo[FP_BY_SPORT] = r->sport_lo;
+		p.hi[FP_BY_SPORT] = r->sport_hi;
+	}
+	return p;
+}
+
+static uint32_t fp_pclass_hash(uint32_t sig, const struct fp_prange *p,
+			       unsigned bits)
+{
+	uint64_t h = ((uint64_t)p->lo[0] << 48 | (uint64_t)p->hi[0] << 32 |
+		      (uint64_t)p->lo[1] << 16 | p->hi[1]) ^ (uint64_t)sig << 20;
+
+	h *= 0x9e3779b97f4a7c15ull;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return (uint32_t)(h >> (64 - bits));
+}
+
+static int fp_prange_eq(const struct fp_prange *a, const struct fp_prange *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+/* Port class id of (sig id, ranges), new ids in order of first
+ * appearance; the arrays are allocated on the first port rule. */
+static int fp_build_pclass(struct fp_build *b, uint32_t sig,
+			   const struct fp_rule *r, uint32_t *out)
+{
+	struct fp_prange p = fp_rule_prange(r);
+	uint32_t mask = (1u << b->hbits) - 1, h, c;
+
+	if (!b->hcls) {
+		b->csig = malloc(b->n * sizeof(*b->csig));
+		b->crange = malloc(b->n * sizeof(*b->crange));
+		b->hcls = malloc(((size_t)1 << b->hbits) * sizeof(*b->hcls));
+		if (!b->csig || !b->crange || !b->hcls)
+			return -ENOMEM;
+		memset(b->hcls, 0xff, ((size_t)1 << b->hbits) * sizeof(*b->hcls));
+	}
+	for (h = fp_pclass_hash(sig, &p, b->hbits);; h = (h + 1) & mask) {
+		c = b->hcls[h];
+		if (c == FP_NONE)
+			break;
+		if (b->csig[c] == sig && fp_prange_eq(&b->crange[c], &p)) {
+			*out = c;
+			return 0;
+		}
+	}
+	c = b->ncls++;
+	b->hcls[h] = c;
+	b->csig[c] = sig;
+	b->crange[c] = p;
+	*out = c;
+	return 0;
+}
+
+/* Each rule's node: its signature, or its port class (numbered after
+ * the signatures). */
+static int fp_build_nodes(struct fp_build *b)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < b->n && !err; i++) {
+		b->node[i] = fp_build_sig_id(b, fp_rule_sig(&b->rules[i]));
+		b->pcl[i] = FP_NONE;
+		if (b->rules[i].match & FP_MATCH_PORTS)
+			err = fp_build_pclass(b, b->node[i], &b->rules[i],
+					      &b->pcl[i]);
+	}
+	for (i = 0; i < b->n && !err; i++)
+		if (b->pcl[i] != FP_NONE)
+			b->node[i] = b->nsig + b->pcl[i];
+	return err;
+}
+
 /* Assign every rule its group, then list each group's rules in order. */
 static int fp_build_group(struct fp_build *b)
 {
 	size_t i, ng;
 	unsigned shape;
-	uint32_t id;
+	int err = fp_build_nodes(b);
 
+	if (err)
+		return err;
 	for (i = 0; i < b->n; i++) {
-		id = fp_build_sig_id(b, fp_rule_sig(&b->rules[i]));
 		shape = fp_rule_shape(&b->rules[i]);
-		b->gid[i] = shape ? id * 3 + shape - 1 : FP_NONE;
+		b->gid[i] = shape ? b->node[i] * 3 + shape - 1 : FP_NONE;
 	}
-	ng = (size_t)b->nsig * 3;
+	ng = ((size_t)b->nsig + b->ncls) * 3;
 	b->first = calloc(ng + 1, sizeof(*b->first));
 	if (!b->first)
 		return -ENOMEM;
@@ -244,26 +355,61 @@ static int fp_build_group(struct fp_build *b)
 	return 0;
 }
 
+static void fp_sig_init(struct fp_sig *s, uint32_t key, uint32_t id)
+{
+	s->key = key;
+	s->min = s->none = s->src_min = s->dst_min = s->both_min = FP_NONE;
+	s->id = id;
+	s->port_ix[FP_BY_DPORT] = s->port_ix[FP_BY_SPORT] = FP_NONE;
+}
+
 static uint32_t fp_sig_insert(struct fp_ruleset *rs, uint32_t key)
 {
 	uint32_t mask = (1u << rs->sig_bits) - 1;
 	uint32_t h = fp_sig_hash(key, rs->sig_bits);
-	struct fp_sig *s;
 
 	while (rs->sigs[h].key != FP_SIG_EMPTY)
 		h = (h + 1) & mask;
-	s = &rs->sigs[h];
-	s->key = key;
-	s->min = s->none = s->src_min = s->dst_min = s->both_min = FP_NONE;
+	fp_sig_init(&rs->sigs[h], key, h);
 	rs->present |= 1ull << FP_SIG_CLASS(key);
 	return h;
 }
 
-/* The final signature hash; the none column comes straight from rules. */
+/* The node a group or a rule belongs to: a signature or a port class. */
+static struct fp_sig *fp_build_node(const struct fp_build *b,
+				    struct fp_ruleset *rs, uint32_t node)
+{
+	return node < b->nsig ? &rs->sigs[b->slot[node]] :
+				&rs->pcls[node - b->nsig];
+}
+
+/* The port classes, named after the signature slots in rs->bkeys. */
+static int fp_build_pclasses(struct fp_build *b, struct fp_ruleset *rs)
+{
+	uint32_t c, slots = 1u << rs->sig_bits;
+
+	if (!b->ncls)
+		return 0;
+	rs->pcls = malloc(b->ncls * sizeof(*rs->pcls));
+	rs->prange = malloc(b->ncls * sizeof(*rs->prange));
+	if (!rs->pcls || !rs->prange)
+		return -ENOMEM;
+	rs->npcls = b->ncls;
+	for (c = 0; c < b->ncls; c++) {
+		b->csig[c] = b->slot[b->csig[c]];
+		fp_sig_init(&rs->pcls[c], rs->sigs[b->csig[c]].key, slots + c);
+		rs->prange[c] = b->crange[c];
+	}
+	return 0;
+}
+
+/* The final signature hash and the port classes; the none column comes
+ * straight from rules. */
 static int fp_build_sigs(struct fp_build *b, struct fp_ruleset *rs)
 {
 	size_t i, nslots;
 	struct fp_sig *s;
+	int err;
 
 	rs->sig_bits = fp_bits_for(b->nsig);
 	nslots = (size_t)1 << rs->sig_bits;
@@ -275,11 +421,13 @@ static int fp_build_sigs(struct fp_build *b, struct fp_ruleset *rs)
 		rs->sigs[i].key = FP_SIG_EMPTY;
 	for (i = 0; i < b->nsig; i++)
 		b->slot[i] = fp_sig_insert(rs, b->skey[i]);
+	err = fp_build_pclasses(b, rs);
+	if (err)
+		return err;
 	for (i = 0; i < b->n; i++) {
 		if (b->gid[i] != FP_NONE)
 			continue;
-		s = &rs->sigs[b->slot[fp_build_sig_id(b,
-				fp_rule_sig(&b->rules[i]))]];
+		s = fp_build_node(b, rs, b->node[i]);
 		s->none = fp_min(s->none, (uint32_t)i);
 	}
 	return 0;
@@ -385,7 +533,8 @@ static int fp_build_blens(struct fp_build *b, struct fp_ruleset *rs,
 
 /* One run of src+dst rules with the same source prefix p[0..k). */
 static int fp_build_run(struct fp_build *b, struct fp_ruleset *rs,
-			uint32_t slot, const struct fp_lpm_pfx *p, size_t k)
+			const struct fp_sig *s, const struct fp_lpm_pfx *p,
+			size_t k)
 {
 	struct fp_bkey *e = &b->bk[b->nbk];
 	size_t j;
@@ -393,12 +542,11 @@ static int fp_build_run(struct fp_build *b, struct fp_ruleset *rs,
 
 	for (j = 0; j < k; j++)
 		fp_fill_pfx(b->rules, &p[j].idx, 1, 1, &b->pfx2[j]);
-	err = fp_lpm_add(&rs->lpm, fp_sig_width(rs->sigs[slot].key), b->pfx2,
-			 k, &e->tab);
+	err = fp_lpm_add(&rs->lpm, fp_sig_width(s->key), b->pfx2, k, &e->tab);
 	if (err)
 		return err;
 	e->src = p[0].addr;
-	e->sig = slot;
+	e->sig = s->id;
 	e->len = p[0].len;
 	b->nbk++;
 	return 0;
@@ -406,10 +554,9 @@ static int fp_build_run(struct fp_build *b, struct fp_ruleset *rs,
 
 /* A src+dst group: a destination table per distinct source prefix. */
 static int fp_build_both(struct fp_build *b, struct fp_ruleset *rs,
-			 uint32_t slot, const uint32_t *idx, size_t k)
+			 struct fp_sig *s, const uint32_t *idx, size_t k)
 {
 	uint32_t lenmin[129];
-	struct fp_sig *s = &rs->sigs[slot];
 	size_t i, j;
 	int err;
 
@@ -426,7 +573,7 @@ static int fp_build_both(struct fp_build *b, struct fp_ruleset *rs,
 		for (j = i + 1; j < k && b->pfx[j].addr == b->pfx[i].addr &&
 		     b->pfx[j].len == b->pfx[i].len; j++)
 			;
-		err = fp_build_run(b, rs, slot, &b->pfx[i], j - i);
+		err = fp_build_run(b, rs, s, &b->pfx[i], j - i);
 		if (err)
 			return err;
 		lenmin[b->pfx[i].len] = fp_min(lenmin[b->pfx[i].len],
@@ -438,20 +585,21 @@ static int fp_build_both(struct fp_build *b, struct fp_ruleset *rs,
 
 static int fp_build_tables(struct fp_build *b, struct fp_ruleset *rs)
 {
-	size_t g, ng = (size_t)b->nsig * 3;
-	uint32_t slot, k;
+	size_t g, ng = ((size_t)b->nsig + b->ncls) * 3;
+	struct fp_sig *s;
+	uint32_t k;
 	int err = 0;
 
 	for (g = 0; g < ng && !err; g++) {
 		k = b->first[g + 1] - b->first[g];
 		if (!k)
 			continue;
-		slot = b->slot[g / 3];
+		s = fp_build_node(b, rs, (uint32_t)(g / 3));
 		if (g % 3 == 2)
-			err = fp_build_both(b, rs, slot, b->order + b->first[g], k);
+			err = fp_build_both(b, rs, s, b->order + b->first[g], k);
 		else
-			err = fp_build_single(b, rs, &rs->sigs[slot],
-					      b->order + b->first[g], k, g % 3);
+			err = fp_build_single(b, rs, s, b->order + b->first[g],
+					      k, g % 3);
 	}
 	return err;
 }
@@ -481,17 +629,22 @@ static int fp_build_bkeys(struct fp_build *b, struct fp_ruleset *rs)
 	return 0;
 }
 
-/* Each signature's lowest rule, for the lookup's early exit. */
+static void fp_sig_min(struct fp_sig *s)
+{
+	s->min = fp_min(fp_min(s->none, s->src_min),
+			fp_min(s->dst_min, s->both_min));
+}
+
+/* Each signature's and port class's lowest rule, for the lookup's early
+ * exit; a port signature's is its classes' (portix.c). */
 static void fp_build_mins(struct fp_ruleset *rs)
 {
 	size_t i, nslots = (size_t)1 << rs->sig_bits;
-	struct fp_sig *s;
 
-	for (i = 0; i < nslots; i++) {
-		s = &rs->sigs[i];
-		s->min = fp_min(fp_min(s->none, s->src_min),
-				fp_min(s->dst_min, s->both_min));
-	}
+	for (i = 0; i < nslots; i++)
+		fp_sig_min(&rs->sigs[i]);
+	for (i = 0; i < rs->npcls; i++)
+		fp_sig_min(&rs->pcls[i]);
 }
 
 static int fp_ruleset_compile(struct fp_ruleset *rs)
@@ -510,8 +663,10 @@ static int fp_ruleset_compile(struct fp_ruleset *rs)
 		err = fp_build_bkeys(&b, rs);
 	if (!err) {
 		fp_build_mins(rs);
-		fp_lpm_shrink(&rs->lpm);
+		err = fp_portix_build(rs, b.csig);
 	}
+	if (!err)
+		fp_lpm_shrink(&rs->lpm);
 	fp_build_fini(&b);
 	return err;
 }
@@ -525,6 +680,7 @@ void fp_ruleset_destroy(struct fp_ruleset *rs)
 	free(rs->sigs);
 	free(rs->blens);
 	free(rs->bkeys);
+	fp_portix_fini(rs);
 	fp_lpm_fini(&rs->lpm);
 	fp_ruleset_free_counters(rs);
 	free(rs);

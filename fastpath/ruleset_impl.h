@@ -16,7 +16,17 @@
  *           address finds a destination lpm.h table in rs->bhash.
  * Each part keeps its lowest rule index, so classify skips parts that
  * cannot beat the best match found so far. A /0 prefix is dropped at
- * compile time (the signature already carries the family). */
+ * compile time (the signature already carries the family).
+ *
+ * Port rules (sport/dport) have a port signature (kind FP_SK_PORTS: the
+ * protocol, no ICMP fields) whose rules split further into port classes,
+ * one per distinct pair of port ranges; a class is a struct fp_sig of
+ * its own (in rs->pcls, not in the hash) with the same four address
+ * parts. The signature finds the classes a packet's ports fall in through
+ * two port indexes (portix.c): classes with a dport range by the
+ * destination port, the others (sport only) by the source port. An index
+ * cuts the ports into intervals where the set of covering classes is
+ * constant, and lists each interval's classes by lowest rule. */
 #ifndef FP_RULESET_IMPL_H
 #define FP_RULESET_IMPL_H
 
@@ -35,6 +45,10 @@ enum fp_sig_kind {
 	FP_SK_TYPE = 2,  /* protocol + ICMP type */
 	FP_SK_CODE = 3,  /* protocol + ICMP type + code */
 };
+
+/* Port rules share kind 2 with ICMP type rules: their protocols differ
+ * (fp_proto_has_ports), so their keys never meet. */
+#define FP_SK_PORTS FP_SK_TYPE
 
 #define FP_SIG_EMPTY UINT32_MAX /* port field 3: no real key has it */
 #define FP_SIG_CLASS(k) ((k) & 63) /* fam, port, kind: bit in `present` */
@@ -63,6 +77,26 @@ struct fp_sig {
 	uint32_t dst_tab;
 	uint32_t blen;     /* first of nblen entries in rs->blens */
 	uint32_t nblen;
+	uint32_t id;       /* its name in rs->bkeys: slot, or slots + class */
+	uint32_t port_ix[2]; /* port signatures: rs->pidx by dport, by sport */
+};
+
+enum fp_port_dim {
+	FP_BY_DPORT = 0,
+	FP_BY_SPORT = 1,
+};
+
+/* One port class's ranges (inclusive; 0-65535 where it has none). */
+struct fp_prange {
+	uint16_t lo[2], hi[2]; /* [FP_BY_DPORT], [FP_BY_SPORT] */
+};
+
+/* One port index: intervals rs->pstart[seg .. seg + nseg) (the first
+ * port of each; pstart[seg + nseg] is 65536), interval j's classes are
+ * rs->plist[poff[j] .. poff[j + 1]). */
+struct fp_pidx {
+	uint32_t seg;
+	uint32_t nseg;
 };
 
 /* A source prefix length used by a signature's src+dst rules. */
@@ -102,6 +136,16 @@ struct fp_ruleset {
 	struct fp_bkey *bkeys;   /* 1 << bkey_bits slots, or NULL */
 	unsigned bkey_bits;
 	struct fp_lpm_set lpm;
+	struct fp_sig *pcls;      /* port classes */
+	struct fp_prange *prange; /* their ranges */
+	uint32_t npcls;
+	struct fp_pidx *pidx;     /* port indexes */
+	uint32_t npidx;
+	uint32_t *pstart;         /* their intervals, pooled */
+	uint32_t *poff;
+	size_t npseg;
+	uint32_t *plist;          /* class numbers, by lowest rule per interval */
+	size_t nplist;
 	/* The one mutable part (rulecount.c): per worker slot, n counts
 	 * (count[s] points into count_mem[s], cache-line aligned); base: what
 	 * equal rules counted in earlier snapshots. */
@@ -109,5 +153,17 @@ struct fp_ruleset {
 	void *count_mem[FW_MAX_QUEUES];
 	struct fp_rule_count *base;
 };
+
+/* Most entries all port indexes of a snapshot may list: classes with
+ * ranges that overlap heavily cost an entry per interval they cover. */
+#define FP_PORT_MAX_ENTRIES ((size_t)1 << 24)
+
+/* Build the port indexes of every port signature (portix.c) once the
+ * classes' tables and lowest rules are known; csig[c] is class c's slot
+ * in rs->sigs. 0, -ENOMEM, or -E2BIG past FP_PORT_MAX_ENTRIES. */
+int fp_portix_build(struct fp_ruleset *rs, const uint32_t *csig);
+
+/* Free what fp_portix_build allocated; safe on a half-built snapshot. */
+void fp_portix_fini(struct fp_ruleset *rs);
 
 #endif /* FP_RULESET_IMPL_H */

@@ -1,0 +1,253 @@
+/* fastpath/portix.c - the port indexes of a snapshot's port signatures.
+ *
+ * Called by fastpath/ruleset.c at the end of a compile, once every port
+ * class (a struct fp_sig in rs->pcls) has its tables and lowest rule.
+ * For each port signature, its classes go to one of two indexes: by
+ * destination port when the class has a dport range (or no range at
+ * all), else by source port. An index cuts 0-65535 at every range's
+ * ends into intervals; each interval lists the classes that cover it,
+ * ordered by lowest rule, so a lookup (classify.c) binary-searches the
+ * packet's port and walks the list only while a class can still beat the
+ * best match. Classes with heavily overlapping ranges cost an entry per
+ * interval they cover; the total is capped at FP_PORT_MAX_ENTRIES. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ruleset_impl.h"
+
+#define FP_NPORTVALS 65536u
+
+/* A class in the order indexes are built in: by signature, then rule. */
+struct fp_pord {
+	uint32_t slot;
+	uint32_t min;
+	uint32_t cls;
+};
+
+/* Scratch shared by every index of one build. */
+struct fp_pscratch {
+	uint8_t *mark;   /* FP_NPORTVALS + 1: an interval starts here */
+	uint32_t *segof; /* FP_NPORTVALS: port -> interval */
+	uint32_t *cnt;   /* FP_NPORTVALS + 1: per interval, then a cursor */
+};
+
+static int fp_pord_cmp(const void *a, const void *b)
+{
+	const struct fp_pord *x = a, *y = b;
+
+	if (x->slot != y->slot)
+		return x->slot < y->slot ? -1 : 1;
+	if (x->min != y->min)
+		return x->min < y->min ? -1 : 1;
+	return x->cls < y->cls ? -1 : x->cls > y->cls;
+}
+
+static int fp_prange_full(const struct fp_prange *r, unsigned d)
+{
+	return r->lo[d] == 0 && r->hi[d] == FP_NPORTVALS - 1;
+}
+
+/* The index a class goes to: by dport unless it only has a sport range. */
+static unsigned fp_pclass_dim(const struct fp_prange *r)
+{
+	return fp_prange_full(r, FP_BY_DPORT) && !fp_prange_full(r, FP_BY_SPORT) ?
+	       FP_BY_SPORT : FP_BY_DPORT;
+}
+
+static int fp_pgrow(void **arr, size_t n, size_t elem)
+{
+	void *p = realloc(*arr, (n ? n : 1) * elem);
+
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	return 0;
+}
+
+/* Cut the ports at the ranges' ends; returns the number of intervals
+ * and fills segof and the new pstart entries. */
+static uint32_t fp_pcut(const struct fp_ruleset *rs, const struct fp_pord *o,
+			size_t n, unsigned d, struct fp_pscratch *w)
+{
+	const struct fp_prange *r;
+	uint32_t p, nseg = 0;
+	size_t i;
+
+	memset(w->mark, 0, FP_NPORTVALS + 1);
+	w->mark[0] = 1;
+	for (i = 0; i < n; i++) {
+		r = &rs->prange[o[i].cls];
+		w->mark[r->lo[d]] = 1;
+		w->mark[(uint32_t)r->hi[d] + 1] = 1;
+	}
+	for (p = 0; p < FP_NPORTVALS; p++) {
+		nseg += w->mark[p];
+		w->segof[p] = nseg - 1;
+	}
+	return nseg;
+}
+
+/* Entries each interval will list; returns their total. */
+static size_t fp_pcount(const struct fp_ruleset *rs, const struct fp_pord *o,
+			size_t n, unsigned d, uint32_t nseg, struct fp_pscratch *w)
+{
+	const struct fp_prange *r;
+	size_t i, total = 0;
+	uint32_t j;
+
+	memset(w->cnt, 0, (nseg + 1) * sizeof(*w->cnt));
+	for (i = 0; i < n; i++) {
+		r = &rs->prange[o[i].cls];
+		for (j = w->segof[r->lo[d]]; j <= w->segof[r->hi[d]]; j++)
+			w->cnt[j]++;
+		total += w->segof[r->hi[d]] - w->segof[r->lo[d]] + 1;
+	}
+	return total;
+}
+
+static int fp_preserve(struct fp_ruleset *rs, uint32_t nseg, size_t total)
+{
+	int err;
+
+	if (rs->nplist + total > FP_PORT_MAX_ENTRIES)
+		return -E2BIG;
+	err = fp_pgrow((void **)&rs->pstart, rs->npseg + nseg + 1, sizeof(uint32_t));
+	if (!err)
+		err = fp_pgrow((void **)&rs->poff, rs->npseg + nseg + 1, sizeof(uint32_t));
+	if (!err)
+		err = fp_pgrow((void **)&rs->plist, rs->nplist + total, sizeof(uint32_t));
+	if (!err)
+		err = fp_pgrow((void **)&rs->pidx, rs->npidx + 1, sizeof(*rs->pidx));
+	return err;
+}
+
+/* Interval starts and list offsets, then the lists in rule order. */
+static void fp_pfill(struct fp_ruleset *rs, const struct fp_pord *o, size_t n,
+		     unsigned d, uint32_t nseg, struct fp_pscratch *w)
+{
+	uint32_t *start = rs->pstart + rs->npseg, *off = rs->poff + rs->npseg;
+	const struct fp_prange *r;
+	uint32_t p, j, pos = (uint32_t)rs->nplist;
+	size_t i;
+
+	for (p = 0; p < FP_NPORTVALS; p++)
+		if (w->mark[p])
+			start[w->segof[p]] = p;
+	start[nseg] = FP_NPORTVALS;
+	for (j = 0; j <= nseg; j++) {
+		off[j] = pos;
+		pos += j < nseg ? w->cnt[j] : 0;
+		w->cnt[j] = off[j];
+	}
+	for (i = 0; i < n; i++) {
+		r = &rs->prange[o[i].cls];
+		for (j = w->segof[r->lo[d]]; j <= w->segof[r->hi[d]]; j++)
+			rs->plist[w->cnt[j]++] = o[i].cls;
+	}
+}
+
+/* One index over the classes o[0..n) (all of dimension d). */
+static int fp_pindex(struct fp_ruleset *rs, const struct fp_pord *o, size_t n,
+		     unsigned d, struct fp_pscratch *w)
+{
+	uint32_t nseg = fp_pcut(rs, o, n, d, w);
+	size_t total = fp_pcount(rs, o, n, d, nseg, w);
+	int err = fp_preserve(rs, nseg, total);
+
+	if (err)
+		return err;
+	fp_pfill(rs, o, n, d, nseg, w);
+	rs->pidx[rs->npidx] = (struct fp_pidx){ (uint32_t)rs->npseg, nseg };
+	rs->sigs[o[0].slot].port_ix[d] = rs->npidx++;
+	rs->npseg += nseg + 1;
+	rs->nplist += total;
+	return 0;
+}
+
+/* The classes of one signature, o[0..n) by lowest rule: split by
+ * dimension (order kept) and index each part. */
+static int fp_psig(struct fp_ruleset *rs, struct fp_pord *o, size_t n,
+		   struct fp_pord *tmp, struct fp_pscratch *w)
+{
+	size_t i, k[2] = { 0, 0 };
+	unsigned d;
+	int err = 0;
+
+	for (i = 0; i < n; i++) {
+		d = fp_pclass_dim(&rs->prange[o[i].cls]);
+		(d == FP_BY_DPORT ? o : tmp)[k[d]++] = o[i];
+	}
+	memcpy(o + k[FP_BY_DPORT], tmp, k[FP_BY_SPORT] * sizeof(*o));
+	if (k[FP_BY_DPORT])
+		err = fp_pindex(rs, o, k[FP_BY_DPORT], FP_BY_DPORT, w);
+	if (!err && k[FP_BY_SPORT])
+		err = fp_pindex(rs, o + k[FP_BY_DPORT], k[FP_BY_SPORT], FP_BY_SPORT, w);
+	return err;
+}
+
+static int fp_pscratch_init(struct fp_pscratch *w)
+{
+	w->mark = malloc(FP_NPORTVALS + 1);
+	w->segof = malloc(FP_NPORTVALS * sizeof(*w->segof));
+	w->cnt = malloc((FP_NPORTVALS + 1) * sizeof(*w->cnt));
+	return w->mark && w->segof && w->cnt ? 0 : -ENOMEM;
+}
+
+static void fp_pscratch_fini(struct fp_pscratch *w)
+{
+	free(w->mark);
+	free(w->segof);
+	free(w->cnt);
+}
+
+static int fp_portix_all(struct fp_ruleset *rs, struct fp_pord *o,
+			 struct fp_pord *tmp, struct fp_pscratch *w)
+{
+	struct fp_sig *s;
+	size_t i, j;
+	int err = 0;
+
+	qsort(o, rs->npcls, sizeof(*o), fp_pord_cmp);
+	for (i = 0; i < rs->npcls && !err; i = j) {
+		for (j = i + 1; j < rs->npcls && o[j].slot == o[i].slot; j++)
+			;
+		s = &rs->sigs[o[i].slot];
+		if (o[i].min < s->min)
+			s->min = o[i].min;
+		err = fp_psig(rs, o + i, j - i, tmp, w);
+	}
+	return err;
+}
+
+int fp_portix_build(struct fp_ruleset *rs, const uint32_t *csig)
+{
+	struct fp_pscratch w = { 0 };
+	struct fp_pord *o, *tmp;
+	uint32_t c;
+	int err;
+
+	if (!rs->npcls)
+		return 0;
+	o = malloc(rs->npcls * sizeof(*o));
+	tmp = malloc(rs->npcls * sizeof(*tmp));
+	err = o && tmp ? fp_pscratch_init(&w) : -ENOMEM;
+	for (c = 0; !err && c < rs->npcls; c++)
+		o[c] = (struct fp_pord){ csig[c], rs->pcls[c].min, c };
+	if (!err)
+		err = fp_portix_all(rs, o, tmp, &w);
+	fp_pscratch_fini(&w);
+	free(o);
+	free(tmp);
+	return err;
+}
+
+void fp_portix_fini(struct fp_ruleset *rs)
+{
+	free(rs->pcls);
+	free(rs->prange);
+	free(rs->pidx);
+	free(rs->pstart);
+	free(rs->poff);
+	free(rs->plist);
+}
