@@ -12,7 +12,7 @@
 #include "classify.h"
 #include "ruleset_impl.h"
 
-#define FP_CAND_MAX 16
+#define FP_CAND_MAX (FP_CAND_SIGS + 8) /* + ICMP type and code ones */
 
 /* The packet's addresses as lookup keys (IPv4 in the low 32 bits). */
 struct fp_keys {
@@ -25,45 +25,42 @@ static inline uint32_t fp_min32(uint32_t a, uint32_t b)
 	return a < b ? a : b;
 }
 
-static inline const struct fp_sig *fp_sig_find(const struct fp_ruleset *rs,
-					       uint32_t key)
-{
-	uint32_t mask = (1u << rs->sig_bits) - 1;
-	uint32_t h = fp_sig_hash(key, rs->sig_bits);
+/* One packet's lookup in progress: the signatures it can still match
+ * beyond their address-free rules, its keys, and the best rule so far. */
+struct fp_probe {
+	const struct fp_sig *found[FP_CAND_MAX];
+	unsigned nf;
+	uint32_t best;
+	struct fp_keys k;
+};
 
-	for (;; h = (h + 1) & mask) {
-		if (rs->sigs[h].key == key)
-			return &rs->sigs[h];
-		if (rs->sigs[h].key == FP_SIG_EMPTY)
-			return NULL;
-	}
-}
-
-/* Signature keys the packet can match: family any or its own, port any
- * or its own, and any protocol / its protocol / its ICMP type / type and
- * code, or its protocol's port rules. Only classes some rule uses are
- * kept. */
-static inline unsigned fp_cand_keys(const struct fp_ruleset *rs,
-				    const struct fp_pkt *pkt, unsigned in_port,
-				    uint32_t *keys)
+/* The packet's ICMP type and type+code signatures (in classes some
+ * rule uses): family any or its own, port any or its own. */
+static inline void fp_probe_icmp(const struct fp_ruleset *rs,
+				 const struct fp_pkt *pkt, unsigned in_port,
+				 struct fp_probe *pr)
 {
 	unsigned fams[2] = { 0, pkt->cls == FP_PKT_IPV4 ? 1 : 2 };
 	unsigned ports[2] = { 0, 1 + in_port }, np = in_port < FP_NPORTS ? 2 : 1;
-	unsigned nkind = pkt->has_icmp ? 4 : pkt->has_ports ? 3 : 2;
-	unsigned f, p, k, n = 0;
+	const struct fp_sig *s;
+	unsigned f, p, k;
 	uint32_t key;
 
 	for (f = 0; f < 2; f++)
 		for (p = 0; p < np; p++)
-			for (k = 0; k < nkind; k++) {
-				key = fp_sig_key(fams[f], ports[p], k,
-						 k ? pkt->proto : 0,
-						 k >= FP_SK_TYPE ? pkt->icmp_type : 0,
+			for (k = FP_SK_TYPE; k <= FP_SK_CODE; k++) {
+				key = fp_sig_key(fams[f], ports[p], k, pkt->proto,
+						 pkt->icmp_type,
 						 k == FP_SK_CODE ? pkt->icmp_code : 0);
-				if (rs->present >> FP_SIG_CLASS(key) & 1)
-					keys[n++] = key;
+				if (!(rs->present >> FP_SIG_CLASS(key) & 1))
+					continue;
+				s = fp_sig_find(rs, key);
+				if (!s)
+					continue;
+				pr->best = fp_min32(pr->best, s->none);
+				if (s->min != s->none)
+					pr->found[pr->nf++] = s;
 			}
-	return n;
 }
 
 static inline uint32_t fp_bkey_find(const struct fp_ruleset *rs, fp_u128 src,
@@ -179,33 +176,66 @@ static inline void fp_pkt_keys(const struct fp_pkt *pkt, struct fp_keys *k)
 	}
 }
 
-/* Lowest matching rule index, or FP_LPM_NONE. */
-static inline uint32_t fp_match(const struct fp_ruleset *rs,
-				const struct fp_pkt *pkt, unsigned in_port)
+/* Find the packet's signatures; best = their lowest address-free rule. */
+static inline void fp_probe_start(const struct fp_ruleset *rs,
+				  const struct fp_pkt *pkt, unsigned in_port,
+				  struct fp_probe *pr)
 {
-	const struct fp_sig *found[FP_CAND_MAX], *s;
-	uint32_t keys[FP_CAND_MAX], best = FP_LPM_NONE;
-	unsigned i, nk, nf = 0;
-	struct fp_keys k;
+	const struct fp_cand *c = &rs->cand[fp_cand_index(
+		pkt->cls == FP_PKT_IPV6, in_port, pkt->proto)];
+	uint32_t slot;
+	unsigned i;
 
-	nk = fp_cand_keys(rs, pkt, in_port, keys);
-	for (i = 0; i < nk; i++) {
-		s = fp_sig_find(rs, keys[i]);
-		if (!s)
-			continue;
-		best = fp_min32(best, s->none);
-		if (s->min != s->none)
-			found[nf++] = s;
+	pr->best = c->none;
+	pr->nf = 0;
+	for (i = 0; i < c->n; i++) {
+		slot = c->slot[i];
+		if (!(slot & FP_CAND_PORTS))
+			pr->found[pr->nf++] = &rs->sigs[slot];
+		else if (pkt->has_ports)
+			pr->found[pr->nf++] = &rs->sigs[slot & ~FP_CAND_PORTS];
 	}
-	if (!nf)
-		return best;
-	fp_pkt_keys(pkt, &k);
-	for (i = 0; i < nf; i++) {
-		s = found[i];
+	if (pkt->has_icmp == 1)
+		fp_probe_icmp(rs, pkt, in_port, pr);
+	if (pr->nf)
+		fp_pkt_keys(pkt, &pr->k);
+}
+
+/* Prefetch step 1 or 2 (lpm.h) of the src-only and dst-only tables the
+ * lookup will search: the bulk of the rules, and of the cache misses. */
+static inline void fp_probe_prefetch(const struct fp_ruleset *rs,
+				     const struct fp_probe *pr, int step)
+{
+	const struct fp_sig *s;
+	unsigned i;
+
+	for (i = 0; i < pr->nf; i++) {
+		s = pr->found[i];
+		if (s->src_min < pr->best)
+			(step == 1 ? fp_lpm_prefetch1 : fp_lpm_prefetch2)(
+				&rs->lpm, s->src_tab, pr->k.src);
+		if (s->dst_min < pr->best)
+			(step == 1 ? fp_lpm_prefetch1 : fp_lpm_prefetch2)(
+				&rs->lpm, s->dst_tab, pr->k.dst);
+	}
+}
+
+/* Search the signatures' tables while they can beat the best so far;
+ * the lowest matching rule index, or FP_LPM_NONE. */
+static inline uint32_t fp_probe_finish(const struct fp_ruleset *rs,
+				       const struct fp_pkt *pkt,
+				       struct fp_probe *pr)
+{
+	const struct fp_sig *s;
+	uint32_t best = pr->best;
+	unsigned i;
+
+	for (i = 0; i < pr->nf; i++) {
+		s = pr->found[i];
 		if (s->min >= best)
 			continue;
-		best = fp_sig_has_ports(s) ? fp_ports_best(rs, s, pkt, &k, best) :
-					     fp_sig_best(rs, s, &k, best);
+		best = fp_sig_has_ports(s) ? fp_ports_best(rs, s, pkt, &pr->k, best) :
+					     fp_sig_best(rs, s, &pr->k, best);
 	}
 	return best;
 }
@@ -218,29 +248,83 @@ static inline void fp_decide(struct fp_decision *d, uint8_t verdict,
 	d->rule = rule;
 }
 
-void fp_classify(const struct fp_ruleset *rs, const struct fp_pkt *pkt,
-		 unsigned in_port, struct fp_decision *d)
+/* Decide a frame no rule can judge; 0 when rules must look at it. */
+static inline int fp_decide_unruled(const struct fp_ruleset *rs,
+				    const struct fp_pkt *pkt,
+				    struct fp_decision *d)
 {
-	uint32_t i;
-
 	if (pkt->cls == FP_PKT_NON_IP) {
 		fp_decide(d, rs->policy.non_ip, FP_BY_NON_IP, FP_NO_RULE);
-		return;
+		return 1;
 	}
 	if (pkt->cls != FP_PKT_IPV4 && pkt->cls != FP_PKT_IPV6) {
 		fp_decide(d, rs->policy.malformed, FP_BY_MALFORMED, FP_NO_RULE);
-		return;
+		return 1;
 	}
-	i = fp_match(rs, pkt, in_port);
+	return 0;
+}
+
+static inline void fp_decide_match(const struct fp_ruleset *rs, uint32_t i,
+				   struct fp_decision *d)
+{
 	if (i != FP_LPM_NONE)
 		fp_decide(d, rs->actions[i], FP_BY_RULE, i);
 	else
 		fp_decide(d, rs->policy.deflt, FP_BY_POLICY, FP_NO_RULE);
 }
 
+void fp_classify(const struct fp_ruleset *rs, const struct fp_pkt *pkt,
+		 unsigned in_port, struct fp_decision *d)
+{
+	struct fp_probe pr;
+
+	if (fp_decide_unruled(rs, pkt, d))
+		return;
+	fp_probe_start(rs, pkt, in_port, &pr);
+	fp_decide_match(rs, fp_probe_finish(rs, pkt, &pr), d);
+}
+
+/* Three passes over the batch when the tables outgrow the caches, so
+ * that the cache misses of one packet's table loads overlap those of the
+ * others instead of following them: find every packet's signatures and
+ * prefetch its first-level entries, then read those and prefetch the
+ * intervals, then search. */
+static void fp_classify_chunk(const struct fp_ruleset *rs,
+			      const struct fp_pkt *pkt, unsigned n,
+			      unsigned in_port, struct fp_decision *d)
+{
+	struct fp_probe pr[FP_CLASSIFY_BATCH];
+	uint8_t ruled[FP_CLASSIFY_BATCH];
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		ruled[i] = !fp_decide_unruled(rs, &pkt[i], &d[i]);
+		if (!ruled[i])
+			continue;
+		fp_probe_start(rs, &pkt[i], in_port, &pr[i]);
+		fp_probe_prefetch(rs, &pr[i], 1);
+	}
+	for (i = 0; i < n; i++)
+		if (ruled[i])
+			fp_probe_prefetch(rs, &pr[i], 2);
+	for (i = 0; i < n; i++)
+		if (ruled[i])
+			fp_decide_match(rs, fp_probe_finish(rs, &pkt[i], &pr[i]),
+					&d[i]);
+}
+
 void fp_classify_batch(const struct fp_ruleset *rs, const struct fp_pkt *pkt,
 		       unsigned n, unsigned in_port, struct fp_decision *d)
 {
-	for (unsigned i = 0; i < n; i++)
-		fp_classify(rs, &pkt[i], in_port, &d[i]);
+	unsigned k;
+
+	if (!rs->prefetch) {
+		for (k = 0; k < n; k++)
+			fp_classify(rs, &pkt[k], in_port, &d[k]);
+		return;
+	}
+	for (; n; n -= k, pkt += k, d += k) {
+		k = n < FP_CLASSIFY_BATCH ? n : FP_CLASSIFY_BATCH;
+		fp_classify_chunk(rs, pkt, k, in_port, d);
+	}
 }

@@ -27,11 +27,12 @@ struct fp_decision {
 void fp_classify(const struct fp_ruleset *rs, const struct fp_pkt *pkt,
 		 unsigned in_port, struct fp_decision *d);
 
-/* The most packets one fp_classify_batch() call takes. */
+/* Packets fp_classify_batch() works on at once. */
 #define FP_CLASSIFY_BATCH 64
 
-/* d[i] = fp_classify(rs, &pkt[i], in_port) for i < n (n <= FP_CLASSIFY_BATCH),
- * the same decisions, computed a batch at a time. */
+/* d[i] = fp_classify(rs, &pkt[i], in_port) for i < n: the same
+ * decisions, computed FP_CLASSIFY_BATCH packets at a time with their
+ * table loads overlapped. */
 void fp_classify_batch(const struct fp_ruleset *rs, const struct fp_pkt *pkt,
 		       unsigned n, unsigned in_port, struct fp_decision *d);
 

@@ -160,4 +160,53 @@ static inline uint32_t fp_lpm_lookup6(const struct fp_lpm_set *set,
 						 ix[1], a)];
 }
 
+/* A lookup in two prefetch steps and the lookup itself, for pipelining
+ * many lookups (classify.c's batches): fp_lpm_bucket() names the
+ * first-level entry (or says the address lies outside the window), step 1
+ * prefetches it, step 2 reads it and prefetches the intervals it starts
+ * at; by the time fp_lpm_lookup4/6 runs, its loads hit the cache. */
+static inline const uint32_t *fp_lpm_bucket(const struct fp_lpm_set *set,
+					    uint32_t id, fp_u128 a)
+{
+	const struct fp_lpm_tab *t = &set->tab[id];
+	unsigned w = t->width;
+	uint32_t b;
+
+	if (t->cpl && (a ^ t->base) >> (w - t->cpl))
+		return NULL;
+	if (w == 32)
+		b = t->ibits ? ((uint32_t)a << t->cpl) >> (32 - t->ibits) : 0;
+	else
+		b = t->ibits ? (uint32_t)((a << t->cpl) >> (128 - t->ibits)) : 0;
+	return &set->index[t->ix + b];
+}
+
+static inline void fp_lpm_prefetch1(const struct fp_lpm_set *set, uint32_t id,
+				    fp_u128 a)
+{
+	const uint32_t *ix = fp_lpm_bucket(set, id, a);
+
+	if (ix)
+		__builtin_prefetch(ix);
+}
+
+static inline void fp_lpm_prefetch2(const struct fp_lpm_set *set, uint32_t id,
+				    fp_u128 a)
+{
+	const struct fp_lpm_tab *t = &set->tab[id];
+	const uint32_t *ix = fp_lpm_bucket(set, id, a);
+	uint32_t mid;
+
+	if (!ix)
+		return;
+	mid = t->seg + ix[0] + (ix[1] - ix[0] + 1) / 2;
+	if (t->width == 32) {
+		__builtin_prefetch(&set->key4[mid]);
+		__builtin_prefetch(&set->val4[mid]);
+	} else {
+		__builtin_prefetch(&set->key6[mid]);
+		__builtin_prefetch(&set->val6[mid]);
+	}
+}
+
 #endif /* FP_LPM_H */

@@ -666,7 +666,11 @@ static int fp_ruleset_compile(struct fp_ruleset *rs)
 		err = fp_portix_build(rs, b.csig);
 	}
 	if (!err)
+		err = fp_sigcand_build(rs);
+	if (!err) {
 		fp_lpm_shrink(&rs->lpm);
+		rs->prefetch = fp_lpm_bytes(&rs->lpm) > FP_PREFETCH_BYTES;
+	}
 	fp_build_fini(&b);
 	return err;
 }
@@ -678,6 +682,7 @@ void fp_ruleset_destroy(struct fp_ruleset *rs)
 	free(rs->actions);
 	free(rs->rules);
 	free(rs->sigs);
+	free(rs->cand);
 	free(rs->blens);
 	free(rs->bkeys);
 	fp_portix_fini(rs);

@@ -131,6 +131,9 @@ struct fp_ruleset {
 	struct fp_rule *rules;   /* n copies of the source rules */
 	uint64_t present;        /* FP_SIG_CLASS bits of the signatures */
 	struct fp_sig *sigs;     /* 1 << sig_bits slots */
+	struct fp_cand *cand;    /* FP_CAND_COUNT entries */
+	int prefetch;            /* tables too big for the cache: batches
+				  * prefetch (classify.c) */
 	unsigned sig_bits;
 	struct fp_blen *blens;
 	struct fp_bkey *bkeys;   /* 1 << bkey_bits slots, or NULL */
@@ -153,6 +156,52 @@ struct fp_ruleset {
 	void *count_mem[FW_MAX_QUEUES];
 	struct fp_rule_count *base;
 };
+
+/* The signatures a packet of one family, ingress port and protocol can
+ * match apart from ICMP type/code ones (kinds any, protocol, ports), resolved
+ * at compile time: their lowest address-free rule, and those with more
+ * (tables or port classes) by lowest rule. A port signature's slot carries
+ * FP_CAND_PORTS: it applies only to a packet that has ports. */
+#define FP_CAND_SIGS 14 /* 2 families x 2 ports x 3 kinds fit */
+#define FP_CAND_PORTS (1u << 31)
+#define FP_CAND_INS (FP_NPORTS + 1) /* ingress ports, and one for "none" */
+
+struct fp_cand {
+	uint32_t none;
+	uint32_t n;
+	uint32_t slot[FP_CAND_SIGS];
+};
+
+/* rs->cand's entry for (IPv6?, ingress port, protocol). */
+static inline uint32_t fp_cand_index(unsigned v6, unsigned in_port, uint8_t proto)
+{
+	unsigned in = in_port < FP_NPORTS ? in_port : FP_NPORTS;
+
+	return (v6 * FP_CAND_INS + in) << 8 | proto;
+}
+
+#define FP_CAND_COUNT (2 * FP_CAND_INS * 256)
+
+/* Fill rs->cand from the signature hash (sigcand.c). 0 or -ENOMEM. */
+int fp_sigcand_build(struct fp_ruleset *rs);
+
+static inline const struct fp_sig *fp_sig_find(const struct fp_ruleset *rs,
+					       uint32_t key)
+{
+	uint32_t mask = (1u << rs->sig_bits) - 1;
+	uint32_t h = fp_sig_hash(key, rs->sig_bits);
+
+	for (;; h = (h + 1) & mask) {
+		if (rs->sigs[h].key == key)
+			return &rs->sigs[h];
+		if (rs->sigs[h].key == FP_SIG_EMPTY)
+			return NULL;
+	}
+}
+
+/* Address tables above this many bytes outgrow the caches: a batch's
+ * lookups prefetch their loads. Below it prefetching only costs. */
+#define FP_PREFETCH_BYTES ((size_t)1 << 20)
 
 /* Most entries all port indexes of a snapshot may list: classes with
  * ranges that overlap heavily cost an entry per interval they cover. */

@@ -63,18 +63,30 @@ struct fp_round {
 	struct fp_capture_ring *capture;
 };
 
-static void fp_worker_decide(struct fp_worker *w, const struct fp_round *r, const uint8_t *frame,
-			     uint32_t len, int in, struct fp_decision *dec, struct fp_dir_stats *delta)
+/* Count, and offer to a running capture, one decided frame. */
+static void fp_worker_account(struct fp_worker *w, const struct fp_round *r,
+			      const uint8_t *frame, uint32_t len, int in, const struct fp_pkt *pkt,
+			      const struct fp_decision *dec, struct fp_dir_stats *delta)
 {
-	struct fp_pkt pkt;
-
-	fp_parse(frame, len, &pkt);
-	fp_classify(r->rs, &pkt, in, dec);
-	fp_worker_count(&pkt, dec, delta);
+	fp_worker_count(pkt, dec, delta);
 	if (dec->rule != FP_NO_RULE)
 		fp_rule_count_add(&r->rule_count[dec->rule], len);
 	if (r->capture)
 		fp_capture_offer(r->capture, frame, len, (uint16_t)w->qp->queue, in, dec);
+}
+
+/* Parse the n frames of a received batch, then classify them together
+ * (fp_classify_batch overlaps their table loads). */
+static void fp_worker_decide(struct fp_worker *w, const struct fp_round *r,
+			     const struct xsk_ring_cons *rx, uint32_t idx, uint32_t n, int in,
+			     struct fp_pkt *pkt, struct fp_decision *dec)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		const struct xdp_desc *d = xsk_ring_cons__rx_desc(rx, idx + i);
+
+		fp_parse(xsk_umem__get_data(w->qp->umem->area, d->addr), d->len, &pkt[i]);
+	}
+	fp_classify_batch(r->rs, pkt, n, (unsigned)in, dec);
 }
 
 /* Receive a batch on port `in`, decide each frame, send the passes out of
@@ -85,6 +97,8 @@ static uint32_t fp_worker_forward(struct fp_worker *w, const struct fp_round *r,
 {
 	struct fp_xsk *rx = &w->qp->port[in], *tx = &w->qp->port[!in];
 	struct xdp_desc pass[FP_BATCH];
+	struct fp_pkt pkt[FP_BATCH];
+	struct fp_decision dec[FP_BATCH];
 	uint32_t idx, n, npass = 0;
 
 	n = xsk_ring_cons__peek(&rx->rx, FP_BATCH, &idx);
@@ -93,13 +107,13 @@ static uint32_t fp_worker_forward(struct fp_worker *w, const struct fp_round *r,
 		return 0;
 	}
 	fp_worker_touch(w, &rx->rx, idx, n);
+	fp_worker_decide(w, r, &rx->rx, idx, n, in, pkt, dec);
 	for (uint32_t i = 0; i < n; i++) {
 		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&rx->rx, idx + i);
-		struct fp_decision dec;
 
-		fp_worker_decide(w, r, xsk_umem__get_data(w->qp->umem->area, d->addr), d->len, in,
-				 &dec, delta);
-		if (dec.verdict == FP_PASS)
+		fp_worker_account(w, r, xsk_umem__get_data(w->qp->umem->area, d->addr), d->len,
+				  in, &pkt[i], &dec[i], delta);
+		if (dec[i].verdict == FP_PASS)
 			pass[npass++] = (struct xdp_desc){ .addr = d->addr, .len = d->len };
 		else
 			fp_umem_put(w->qp->umem, d->addr);
