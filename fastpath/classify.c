@@ -143,8 +143,7 @@ static inline uint32_t fp_ports_best(const struct fp_ruleset *rs,
 			continue;
 		x = &rs->pidx[s->port_ix[d]];
 		port = d == FP_BY_DPORT ? pkt->dport : pkt->sport;
-		j = x->seg + fp_lpm_search4(rs->pstart + x->seg, 0, x->nseg - 1,
-					    port);
+		j = fp_port_interval(rs, x, port);
 		for (e = rs->poff[j]; e < rs->poff[j + 1]; e++) {
 			c = &rs->pcls[rs->plist[e]];
 			if (c->min >= best)
@@ -195,8 +194,8 @@ static inline void fp_probe_start(const struct fp_ruleset *rs,
 		else if (pkt->has_ports)
 			pr->found[pr->nf++] = &rs->sigs[slot & ~FP_CAND_PORTS];
 	}
-	if (pkt->has_icmp == 1)
-		fp_probe_icmp(rs, pkt, in_port, pr);
+	if (pkt->has_icmp == 1 && !fp_proto_has_ports(pkt->proto))
+		fp_probe_icmp(rs, pkt, in_port, pr); /* (kind 2 is also ports') */
 	if (pr->nf)
 		fp_pkt_keys(pkt, &pr->k);
 }

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "lpm.h"
 
@@ -24,11 +25,10 @@ struct fp_lpm_open {
 	uint32_t val;
 };
 
-/* Intervals being emitted into a pool. */
+/* Intervals being emitted into a pool (one of seg4, seg6). */
 struct fp_lpm_out {
-	uint32_t *key4;
-	fp_u128 *key6;
-	uint32_t *val;
+	struct fp_lpm_seg4 *seg4;
+	struct fp_lpm_seg6 *seg6;
 	uint32_t n;
 };
 
@@ -72,7 +72,12 @@ static int fp_lpm_grow(void **arr, size_t *cap, size_t need, size_t elem)
 
 static fp_u128 fp_lpm_out_key(const struct fp_lpm_out *o, uint32_t i)
 {
-	return o->key4 ? o->key4[i] : o->key6[i];
+	return o->seg4 ? o->seg4[i].key : o->seg6[i].key;
+}
+
+static uint32_t fp_lpm_out_val(const struct fp_lpm_out *o, uint32_t i)
+{
+	return o->seg4 ? o->seg4[i].val : o->seg6[i].val;
 }
 
 /* From address a on, the value is v. Keys arrive in non-decreasing order;
@@ -81,13 +86,13 @@ static void fp_lpm_emit(struct fp_lpm_out *o, fp_u128 a, uint32_t v)
 {
 	if (o->n && fp_lpm_out_key(o, o->n - 1) == a)
 		o->n--;
-	if (o->n && o->val[o->n - 1] == v)
+	if (o->n && fp_lpm_out_val(o, o->n - 1) == v)
 		return;
-	if (o->key4)
-		o->key4[o->n] = (uint32_t)a;
+	if (o->seg4)
+		o->seg4[o->n] = (struct fp_lpm_seg4){ (uint32_t)a, v };
 	else
-		o->key6[o->n] = a;
-	o->val[o->n++] = v;
+		o->seg6[o->n] = (struct fp_lpm_seg6){ .key = a, .val = v };
+	o->n++;
 }
 
 static uint32_t fp_lpm_min(uint32_t a, uint32_t b)
@@ -201,17 +206,11 @@ static int fp_lpm_reserve(struct fp_lpm_set *set, unsigned width, size_t n,
 		err = fp_lpm_grow((void **)&set->index, &set->capix,
 				  set->nix + (1u << ibits) + 1, sizeof(uint32_t));
 	if (!err && width == 32)
-		err = fp_lpm_grow((void **)&set->key4, &set->capkey4,
-				  set->nseg4 + segs, sizeof(uint32_t));
-	if (!err && width == 32)
-		err = fp_lpm_grow((void **)&set->val4, &set->capval4,
-				  set->nseg4 + segs, sizeof(uint32_t));
+		err = fp_lpm_grow((void **)&set->seg4, &set->capseg4,
+				  set->nseg4 + segs, sizeof(*set->seg4));
 	if (!err && width == 128)
-		err = fp_lpm_grow((void **)&set->key6, &set->capkey6,
-				  set->nseg6 + segs, sizeof(fp_u128));
-	if (!err && width == 128)
-		err = fp_lpm_grow((void **)&set->val6, &set->capval6,
-				  set->nseg6 + segs, sizeof(uint32_t));
+		err = fp_lpm_grow((void **)&set->seg6, &set->capseg6,
+				  set->nseg6 + segs, sizeof(*set->seg6));
 	return err;
 }
 
@@ -245,10 +244,9 @@ int fp_lpm_add(struct fp_lpm_set *set, unsigned width, struct fp_lpm_pfx *p,
 		return err;
 	fp_lpm_sort(width, p, n);
 	if (width == 32)
-		o.key4 = set->key4 + *nseg;
+		o.seg4 = set->seg4 + *nseg;
 	else
-		o.key6 = set->key6 + *nseg;
-	o.val = (width == 32 ? set->val4 : set->val6) + *nseg;
+		o.seg6 = set->seg6 + *nseg;
 	fp_lpm_sweep(&o, width, p, n);
 
 	t = &set->tab[set->ntab];
@@ -264,34 +262,57 @@ int fp_lpm_add(struct fp_lpm_set *set, unsigned width, struct fp_lpm_pfx *p,
 	return 0;
 }
 
-/* Give back the slack of a pool that grew by doubling. */
-static void fp_lpm_fit(void **arr, size_t *cap, size_t n, size_t elem)
+/* A block of n elem-byte items, 2 MiB aligned and advised onto
+ * transparent hugepages when it is that big; malloc's otherwise. Both
+ * kinds are released with free(). */
+static void *fp_lpm_alloc_fit(size_t n, size_t elem)
+{
+	size_t bytes = n * elem, huge;
+	void *p;
+
+	if (bytes < FP_LPM_HUGE_BYTES)
+		return malloc(bytes);
+	huge = (bytes + FP_LPM_HUGE_BYTES - 1) & ~(FP_LPM_HUGE_BYTES - 1);
+	p = aligned_alloc(FP_LPM_HUGE_BYTES, huge);
+	if (p)
+		(void)madvise(p, huge, MADV_HUGEPAGE); /* advice: fine if refused */
+	return p;
+}
+
+/* Move a pool that grew by doubling to a block of its exact size (on
+ * hugepages when big). -ENOMEM leaves it where it was. */
+static int fp_lpm_fit(void **arr, size_t *cap, size_t n, size_t elem)
 {
 	void *p;
 
-	if (!n || n >= *cap)
-		return;
-	p = realloc(*arr, n * elem);
+	if (!n)
+		return 0;
+	p = fp_lpm_alloc_fit(n, elem);
 	if (!p)
-		return;         /* keep the larger block */
+		return -ENOMEM;
+	memcpy(p, *arr, n * elem);
+	free(*arr);
 	*arr = p;
 	*cap = n;
+	return 0;
 }
 
-void fp_lpm_shrink(struct fp_lpm_set *set)
+int fp_lpm_shrink(struct fp_lpm_set *set)
 {
-	fp_lpm_fit((void **)&set->tab, &set->captab, set->ntab,
-		   sizeof(*set->tab));
-	fp_lpm_fit((void **)&set->key4, &set->capkey4, set->nseg4,
-		   sizeof(uint32_t));
-	fp_lpm_fit((void **)&set->val4, &set->capval4, set->nseg4,
-		   sizeof(uint32_t));
-	fp_lpm_fit((void **)&set->key6, &set->capkey6, set->nseg6,
-		   sizeof(fp_u128));
-	fp_lpm_fit((void **)&set->val6, &set->capval6, set->nseg6,
-		   sizeof(uint32_t));
-	fp_lpm_fit((void **)&set->index, &set->capix, set->nix,
-		   sizeof(uint32_t));
+	int err;
+
+	err = fp_lpm_fit((void **)&set->tab, &set->captab, set->ntab,
+			 sizeof(*set->tab));
+	if (!err)
+		err = fp_lpm_fit((void **)&set->seg4, &set->capseg4, set->nseg4,
+				 sizeof(*set->seg4));
+	if (!err)
+		err = fp_lpm_fit((void **)&set->seg6, &set->capseg6, set->nseg6,
+				 sizeof(*set->seg6));
+	if (!err)
+		err = fp_lpm_fit((void **)&set->index, &set->capix, set->nix,
+				 sizeof(uint32_t));
+	return err;
 }
 
 void fp_lpm_fini(struct fp_lpm_set *set)
@@ -299,10 +320,8 @@ void fp_lpm_fini(struct fp_lpm_set *set)
 	if (!set)
 		return;
 	free(set->tab);
-	free(set->key4);
-	free(set->val4);
-	free(set->key6);
-	free(set->val6);
+	free(set->seg4);
+	free(set->seg6);
 	free(set->index);
 	memset(set, 0, sizeof(*set));
 }
@@ -310,6 +329,6 @@ void fp_lpm_fini(struct fp_lpm_set *set)
 size_t fp_lpm_bytes(const struct fp_lpm_set *set)
 {
 	return set->captab * sizeof(*set->tab) +
-	       (set->capkey4 + set->capval4 + set->capval6) * sizeof(uint32_t) +
-	       set->capkey6 * sizeof(fp_u128) + set->capix * sizeof(uint32_t);
+	       set->capseg4 * sizeof(*set->seg4) +
+	       set->capseg6 * sizeof(*set->seg6) + set->capix * sizeof(uint32_t);
 }

@@ -13,7 +13,10 @@
  * fastpath/classify.c (workers). All tables of one snapshot share pooled
  * arrays (struct fp_lpm_set), so a snapshot costs a handful of mallocs
  * whatever its rule count. IPv4 keys are stored as uint32_t, IPv6 keys as
- * unsigned __int128, both in host order (most significant bit first). */
+ * unsigned __int128, both in host order (most significant bit first).
+ * Pools of FP_LPM_HUGE_BYTES or more end up on transparent hugepages (a
+ * lookup in a big table would otherwise miss the TLB as well as the
+ * cache). */
 #ifndef FP_LPM_H
 #define FP_LPM_H
 
@@ -23,6 +26,7 @@
 #include <string.h>
 
 #define FP_LPM_NONE UINT32_MAX
+#define FP_LPM_HUGE_BYTES ((size_t)2 << 20)
 
 __extension__ typedef unsigned __int128 fp_u128;
 
@@ -34,10 +38,24 @@ struct fp_lpm_pfx {
 	uint8_t len;
 };
 
+/* One interval: from key on (up to the next interval's key), the lowest
+ * rule is val. Key and value share a cache line, so a lookup's search
+ * and its answer cost one miss. */
+struct fp_lpm_seg4 {
+	uint32_t key;
+	uint32_t val;
+};
+
+struct fp_lpm_seg6 {
+	fp_u128 key;
+	uint32_t val;
+	uint32_t pad[3];
+};
+
 /* One table: a slice of the family's pools. */
 struct fp_lpm_tab {
 	fp_u128 base;    /* a boundary; its top `cpl` bits are common to all */
-	uint32_t seg;    /* first interval in key4/key6 and val */
+	uint32_t seg;    /* first interval in seg4/seg6 */
 	uint32_t nseg;   /* >= 1 */
 	uint32_t ix;     /* first of (1 << ibits) + 1 entries in index */
 	uint8_t ibits;   /* first-level index bits */
@@ -47,14 +65,12 @@ struct fp_lpm_tab {
 
 struct fp_lpm_set {
 	struct fp_lpm_tab *tab;
-	uint32_t *key4;  /* interval starts, IPv4 tables */
-	uint32_t *val4;
-	fp_u128 *key6;   /* interval starts, IPv6 tables */
-	uint32_t *val6;
+	struct fp_lpm_seg4 *seg4; /* intervals of the IPv4 tables */
+	struct fp_lpm_seg6 *seg6; /* intervals of the IPv6 tables */
 	uint32_t *index; /* per bucket: interval holding the bucket's start */
 	size_t ntab, captab;
-	size_t nseg4, capkey4, capval4;
-	size_t nseg6, capkey6, capval6;
+	size_t nseg4, capseg4;
+	size_t nseg6, capseg6;
 	size_t nix, capix;
 };
 
@@ -63,8 +79,9 @@ struct fp_lpm_set {
 int fp_lpm_add(struct fp_lpm_set *set, unsigned width, struct fp_lpm_pfx *p,
 	       size_t n, uint32_t *id);
 
-/* Give back the slack the pools grew by (after the last fp_lpm_add). */
-void fp_lpm_shrink(struct fp_lpm_set *set);
+/* Move each pool, after the last fp_lpm_add, to a block of its exact
+ * size (hugepages for big ones). 0 or -ENOMEM. */
+int fp_lpm_shrink(struct fp_lpm_set *set);
 
 /* Mask each prefix to its length and sort by (address, length, index),
  * the order fp_lpm_add() sweeps in; equal prefixes end up adjacent. */
@@ -109,24 +126,25 @@ static inline fp_u128 fp_lpm_mask6(fp_u128 a, unsigned len)
 	return a & ~(fp_u128)0 << (128 - len);
 }
 
-/* fp_lpm_search4/6: the largest j in [lo, hi] with key[j] <= a, given
- * key[lo] <= a. One branch-free binary search, for both key widths. */
-#define FP_LPM_DEFINE_SEARCH(name, key_t)                                      \
-	static inline uint32_t name(const key_t *key, uint32_t lo, uint32_t hi, \
+/* fp_lpm_search4/6: the largest j in [lo, hi] with seg[j].key <= a,
+ * given seg[lo].key <= a. One branch-free binary search, for both
+ * widths. */
+#define FP_LPM_DEFINE_SEARCH(name, seg_t, key_t)                               \
+	static inline uint32_t name(const seg_t *seg, uint32_t lo, uint32_t hi, \
 				    key_t a)                                    \
 	{                                                                       \
 		uint32_t n = hi - lo + 1, half;                                 \
                                                                                 \
 		while (n > 1) {                                                 \
 			half = n / 2;                                           \
-			lo = key[lo + half] <= a ? lo + half : lo;              \
+			lo = seg[lo + half].key <= a ? lo + half : lo;          \
 			n -= half;                                              \
 		}                                                               \
 		return lo;                                                      \
 	}
 
-FP_LPM_DEFINE_SEARCH(fp_lpm_search4, uint32_t)
-FP_LPM_DEFINE_SEARCH(fp_lpm_search6, fp_u128)
+FP_LPM_DEFINE_SEARCH(fp_lpm_search4, struct fp_lpm_seg4, uint32_t)
+FP_LPM_DEFINE_SEARCH(fp_lpm_search6, struct fp_lpm_seg6, fp_u128)
 #undef FP_LPM_DEFINE_SEARCH
 
 /* Lowest rule index whose prefix covers a, or FP_LPM_NONE. */
@@ -138,11 +156,11 @@ static inline uint32_t fp_lpm_lookup4(const struct fp_lpm_set *set,
 	uint32_t b, base = (uint32_t)t->base, last = t->nseg - 1;
 
 	if (t->cpl && (a ^ base) >> (32 - t->cpl))
-		return set->val4[t->seg + (a < base ? 0 : last)];
+		return set->seg4[t->seg + (a < base ? 0 : last)].val;
 	b = t->ibits ? (a << t->cpl) >> (32 - t->ibits) : 0;
 	ix = &set->index[t->ix + b];
-	return set->val4[t->seg + fp_lpm_search4(set->key4 + t->seg, ix[0],
-						 ix[1], a)];
+	return set->seg4[t->seg + fp_lpm_search4(set->seg4 + t->seg, ix[0],
+						 ix[1], a)].val;
 }
 
 static inline uint32_t fp_lpm_lookup6(const struct fp_lpm_set *set,
@@ -153,11 +171,11 @@ static inline uint32_t fp_lpm_lookup6(const struct fp_lpm_set *set,
 	uint32_t b, last = t->nseg - 1;
 
 	if (t->cpl && (a ^ t->base) >> (128 - t->cpl))
-		return set->val6[t->seg + (a < t->base ? 0 : last)];
+		return set->seg6[t->seg + (a < t->base ? 0 : last)].val;
 	b = t->ibits ? (uint32_t)((a << t->cpl) >> (128 - t->ibits)) : 0;
 	ix = &set->index[t->ix + b];
-	return set->val6[t->seg + fp_lpm_search6(set->key6 + t->seg, ix[0],
-						 ix[1], a)];
+	return set->seg6[t->seg + fp_lpm_search6(set->seg6 + t->seg, ix[0],
+						 ix[1], a)].val;
 }
 
 /* A lookup in two prefetch steps and the lookup itself, for pipelining
@@ -200,13 +218,10 @@ static inline void fp_lpm_prefetch2(const struct fp_lpm_set *set, uint32_t id,
 	if (!ix)
 		return;
 	mid = t->seg + ix[0] + (ix[1] - ix[0] + 1) / 2;
-	if (t->width == 32) {
-		__builtin_prefetch(&set->key4[mid]);
-		__builtin_prefetch(&set->val4[mid]);
-	} else {
-		__builtin_prefetch(&set->key6[mid]);
-		__builtin_prefetch(&set->val6[mid]);
-	}
+	if (t->width == 32)
+		__builtin_prefetch(&set->seg4[mid]);
+	else
+		__builtin_prefetch(&set->seg6[mid]);
 }
 
 #endif /* FP_LPM_H */

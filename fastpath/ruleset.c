@@ -667,10 +667,10 @@ static int fp_ruleset_compile(struct fp_ruleset *rs)
 	}
 	if (!err)
 		err = fp_sigcand_build(rs);
-	if (!err) {
-		fp_lpm_shrink(&rs->lpm);
+	if (!err)
+		err = fp_lpm_shrink(&rs->lpm);
+	if (!err)
 		rs->prefetch = fp_lpm_bytes(&rs->lpm) > FP_PREFETCH_BYTES;
-	}
 	fp_build_fini(&b);
 	return err;
 }

@@ -203,6 +203,22 @@ static inline const struct fp_sig *fp_sig_find(const struct fp_ruleset *rs,
  * lookups prefetch their loads. Below it prefetching only costs. */
 #define FP_PREFETCH_BYTES ((size_t)1 << 20)
 
+/* The interval of port index x that port falls in: the largest j with
+ * rs->pstart[x->seg + j] <= port (pstart[x->seg] is 0). */
+static inline uint32_t fp_port_interval(const struct fp_ruleset *rs,
+					const struct fp_pidx *x, uint32_t port)
+{
+	const uint32_t *start = rs->pstart + x->seg;
+	uint32_t lo = 0, n = x->nseg, half;
+
+	while (n > 1) {
+		half = n / 2;
+		lo = start[lo + half] <= port ? lo + half : lo;
+		n -= half;
+	}
+	return x->seg + lo;
+}
+
 /* Most entries all port indexes of a snapshot may list: classes with
  * ranges that overlap heavily cost an entry per interval they cover. */
 #define FP_PORT_MAX_ENTRIES ((size_t)1 << 24)

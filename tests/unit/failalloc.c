@@ -26,6 +26,7 @@
 
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t k, size_t n);
+void *__real_aligned_alloc(size_t align, size_t n);
 void *__real_realloc(void *p, size_t n);
 void __real_free(void *p);
 char *__real_strdup(const char *s);
@@ -34,6 +35,7 @@ int __real_glob(const char *pattern, int flags,
 
 void *__wrap_malloc(size_t n);
 void *__wrap_calloc(size_t k, size_t n);
+void *__wrap_aligned_alloc(size_t align, size_t n);
 void *__wrap_realloc(void *p, size_t n);
 void __wrap_free(void *p);
 char *__wrap_strdup(const char *s);
@@ -149,6 +151,13 @@ void *__wrap_calloc(size_t k, size_t n)
 	if (fa_fail_now(__builtin_return_address(0)))
 		return NULL;
 	return fa_track(__real_calloc(k, n));
+}
+
+void *__wrap_aligned_alloc(size_t align, size_t n)
+{
+	if (fa_fail_now(__builtin_return_address(0)))
+		return NULL;
+	return fa_track(__real_aligned_alloc(align, n));
 }
 
 /* A failed realloc leaves p as it was, allocated. */
