@@ -17,8 +17,11 @@
 
 #define FP_LPM_MAX_WIDTH 128
 /* Aim for about this many intervals per first-level bucket. */
-#define FP_LPM_BUCKET_LOG 0
-#define FP_LPM_MAX_IBITS 20
+/* About 1 << FP_LPM_BUCKETS_PER_SEG_LOG first-level buckets per
+ * interval: most buckets then lie inside one interval and hold its value
+ * (one load per lookup). */
+#define FP_LPM_BUCKETS_PER_SEG_LOG 2
+#define FP_LPM_MAX_IBITS 22
 
 struct fp_lpm_open {
 	fp_u128 end;
@@ -151,7 +154,7 @@ static unsigned fp_lpm_log2(uint32_t x)
 static unsigned fp_lpm_ibits(size_t nseg)
 {
 	unsigned lg = fp_lpm_log2(nseg > UINT32_MAX ? UINT32_MAX : (uint32_t)nseg);
-	unsigned ib = lg > FP_LPM_BUCKET_LOG ? lg - FP_LPM_BUCKET_LOG : 0;
+	unsigned ib = lg ? lg + FP_LPM_BUCKETS_PER_SEG_LOG : 0;
 
 	return ib > FP_LPM_MAX_IBITS ? FP_LPM_MAX_IBITS : ib;
 }
@@ -176,22 +179,39 @@ static void fp_lpm_window(struct fp_lpm_tab *t, const struct fp_lpm_out *o)
 	t->ibits = (uint8_t)ib;
 }
 
-/* index[b] = interval holding the first address of bucket b. */
-static void fp_lpm_index(const struct fp_lpm_tab *t,
-			 const struct fp_lpm_out *o, uint32_t *index)
+/* The last interval that starts at or before a, from j on. */
+static uint32_t fp_lpm_upto(const struct fp_lpm_out *o, uint32_t j, fp_u128 a)
 {
-	uint32_t nb = 1u << t->ibits, b, j = 0;
+	while (j + 1 < o->n && fp_lpm_out_key(o, j + 1) <= a)
+		j++;
+	return j;
+}
+
+/* index[b]: bucket b's value when one interval covers it all
+ * (FP_LPM_DIRECT), else the interval holding its first address; t->span:
+ * the most intervals a bucket of the second kind overlaps. */
+static void fp_lpm_index(struct fp_lpm_tab *t, const struct fp_lpm_out *o,
+			 uint32_t *index)
+{
+	uint32_t nb = 1u << t->ibits, b, j = 0, last;
 	unsigned low = t->width - t->cpl - t->ibits;
 	fp_u128 top = t->base & ~fp_lpm_hostmask(t->width, t->cpl);
-	fp_u128 start;
+	fp_u128 start, end;
 
+	t->span = 1;
 	for (b = 0; b < nb; b++) {
 		start = t->ibits ? top | (fp_u128)b << low : top;
-		while (j + 1 < o->n && fp_lpm_out_key(o, j + 1) <= start)
-			j++;
+		end = start | fp_lpm_hostmask(t->width, t->width - low);
+		j = fp_lpm_upto(o, j, start);
+		last = fp_lpm_upto(o, j, end);
+		if (last == j) {
+			index[b] = FP_LPM_DIRECT | fp_lpm_out_val(o, j);
+			continue;
+		}
 		index[b] = j;
+		if (last - j + 1 > t->span)
+			t->span = last - j + 1;
 	}
-	index[nb] = o->n - 1;
 }
 
 static int fp_lpm_reserve(struct fp_lpm_set *set, unsigned width, size_t n,
@@ -204,7 +224,7 @@ static int fp_lpm_reserve(struct fp_lpm_set *set, unsigned width, size_t n,
 			  sizeof(*set->tab));
 	if (!err)
 		err = fp_lpm_grow((void **)&set->index, &set->capix,
-				  set->nix + (1u << ibits) + 1, sizeof(uint32_t));
+				  set->nix + (1u << ibits), sizeof(uint32_t));
 	if (!err && width == 32)
 		err = fp_lpm_grow((void **)&set->seg4, &set->capseg4,
 				  set->nseg4 + segs, sizeof(*set->seg4));
@@ -236,7 +256,7 @@ int fp_lpm_add(struct fp_lpm_set *set, unsigned width, struct fp_lpm_pfx *p,
 	int err;
 
 	if (n > (UINT32_MAX - 1) / 2 || *nseg + 2 * n + 1 > UINT32_MAX ||
-	    set->ntab >= UINT32_MAX || set->nix + (1u << FP_LPM_MAX_IBITS) + 1 >
+	    set->ntab >= UINT32_MAX || set->nix + (1u << FP_LPM_MAX_IBITS) >
 	    UINT32_MAX)
 		return -E2BIG;
 	err = fp_lpm_reserve(set, width, n, fp_lpm_ibits(2 * n + 1));
@@ -256,7 +276,7 @@ int fp_lpm_add(struct fp_lpm_set *set, unsigned width, struct fp_lpm_pfx *p,
 	fp_lpm_window(t, &o);
 	t->ix = (uint32_t)set->nix;
 	fp_lpm_index(t, &o, set->index + set->nix);
-	set->nix += (1u << t->ibits) + 1;
+	set->nix += 1u << t->ibits;
 	*nseg += o.n;
 	*id = (uint32_t)set->ntab++;
 	return 0;

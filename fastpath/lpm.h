@@ -7,7 +7,9 @@
  * by start, each holding that lowest index; adjacent intervals with the
  * same value are merged. A lookup narrows the search with a first-level
  * index on the bits that follow the prefix common to all interval
- * boundaries, then binary-searches the few intervals of that bucket.
+ * boundaries (about four buckets per interval): most buckets lie inside
+ * one interval and hold its value; the others binary-search the few
+ * intervals they overlap.
  *
  * Built by fastpath/ruleset.c (control plane, any thread); read by
  * fastpath/classify.c (workers). All tables of one snapshot share pooled
@@ -26,6 +28,10 @@
 #include <string.h>
 
 #define FP_LPM_NONE UINT32_MAX
+/* A first-level entry with this bit holds a value (FP_LPM_NONE is all
+ * ones, so it keeps its meaning); rule indices stay below it. */
+#define FP_LPM_DIRECT (UINT32_C(1) << 31)
+#define FP_LPM_MAX_VALUE (FP_LPM_DIRECT - 2)
 #define FP_LPM_HUGE_BYTES ((size_t)2 << 20)
 
 __extension__ typedef unsigned __int128 fp_u128;
@@ -57,7 +63,8 @@ struct fp_lpm_tab {
 	fp_u128 base;    /* a boundary; its top `cpl` bits are common to all */
 	uint32_t seg;    /* first interval in seg4/seg6 */
 	uint32_t nseg;   /* >= 1 */
-	uint32_t ix;     /* first of (1 << ibits) + 1 entries in index */
+	uint32_t ix;     /* first of 1 << ibits entries in index */
+	uint32_t span;   /* most intervals a bucket that is not direct overlaps */
 	uint8_t ibits;   /* first-level index bits */
 	uint8_t cpl;     /* common prefix length of all boundaries */
 	uint8_t width;   /* 32 or 128 */
@@ -147,35 +154,48 @@ FP_LPM_DEFINE_SEARCH(fp_lpm_search4, struct fp_lpm_seg4, uint32_t)
 FP_LPM_DEFINE_SEARCH(fp_lpm_search6, struct fp_lpm_seg6, fp_u128)
 #undef FP_LPM_DEFINE_SEARCH
 
+static inline uint32_t fp_lpm_direct(uint32_t e)
+{
+	return e == FP_LPM_NONE ? FP_LPM_NONE : e & ~FP_LPM_DIRECT;
+}
+
+/* The last interval a bucket starting at interval lo may hold. */
+static inline uint32_t fp_lpm_bucket_hi(const struct fp_lpm_tab *t, uint32_t lo)
+{
+	return t->nseg - lo > t->span ? lo + t->span - 1 : t->nseg - 1;
+}
+
 /* Lowest rule index whose prefix covers a, or FP_LPM_NONE. */
 static inline uint32_t fp_lpm_lookup4(const struct fp_lpm_set *set,
 				      uint32_t id, uint32_t a)
 {
 	const struct fp_lpm_tab *t = &set->tab[id];
-	const uint32_t *ix;
-	uint32_t b, base = (uint32_t)t->base, last = t->nseg - 1;
+	uint32_t b, e, base = (uint32_t)t->base, last = t->nseg - 1;
 
 	if (t->cpl && (a ^ base) >> (32 - t->cpl))
 		return set->seg4[t->seg + (a < base ? 0 : last)].val;
 	b = t->ibits ? (a << t->cpl) >> (32 - t->ibits) : 0;
-	ix = &set->index[t->ix + b];
-	return set->seg4[t->seg + fp_lpm_search4(set->seg4 + t->seg, ix[0],
-						 ix[1], a)].val;
+	e = set->index[t->ix + b];
+	if (e & FP_LPM_DIRECT)
+		return fp_lpm_direct(e);
+	return set->seg4[t->seg + fp_lpm_search4(set->seg4 + t->seg, e,
+						 fp_lpm_bucket_hi(t, e), a)].val;
 }
 
 static inline uint32_t fp_lpm_lookup6(const struct fp_lpm_set *set,
 				      uint32_t id, fp_u128 a)
 {
 	const struct fp_lpm_tab *t = &set->tab[id];
-	const uint32_t *ix;
-	uint32_t b, last = t->nseg - 1;
+	uint32_t b, e, last = t->nseg - 1;
 
 	if (t->cpl && (a ^ t->base) >> (128 - t->cpl))
 		return set->seg6[t->seg + (a < t->base ? 0 : last)].val;
 	b = t->ibits ? (uint32_t)((a << t->cpl) >> (128 - t->ibits)) : 0;
-	ix = &set->index[t->ix + b];
-	return set->seg6[t->seg + fp_lpm_search6(set->seg6 + t->seg, ix[0],
-						 ix[1], a)].val;
+	e = set->index[t->ix + b];
+	if (e & FP_LPM_DIRECT)
+		return fp_lpm_direct(e);
+	return set->seg6[t->seg + fp_lpm_search6(set->seg6 + t->seg, e,
+						 fp_lpm_bucket_hi(t, e), a)].val;
 }
 
 /* A lookup in two prefetch steps and the lookup itself, for pipelining
@@ -215,9 +235,9 @@ static inline void fp_lpm_prefetch2(const struct fp_lpm_set *set, uint32_t id,
 	const uint32_t *ix = fp_lpm_bucket(set, id, a);
 	uint32_t mid;
 
-	if (!ix)
+	if (!ix || (*ix & FP_LPM_DIRECT))
 		return;
-	mid = t->seg + ix[0] + (ix[1] - ix[0] + 1) / 2;
+	mid = t->seg + *ix + (fp_lpm_bucket_hi(t, *ix) - *ix + 1) / 2;
 	if (t->width == 32)
 		__builtin_prefetch(&set->seg4[mid]);
 	else

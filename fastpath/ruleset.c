@@ -32,8 +32,8 @@
 			FP_MATCH_IN | FP_MATCH_FAMILY | FP_MATCH_PORTS)
 
 
-/* Rule indices must stay below FP_NO_RULE (classify.h). */
-#define FP_MAX_RULES ((size_t)UINT32_MAX - 1)
+/* Rule indices must fit the interval tables' direct entries (lpm.h). */
+#define FP_MAX_RULES ((size_t)FP_LPM_MAX_VALUE + 1)
 
 static int fp_prefix_valid(const struct fp_prefix *p)
 {
