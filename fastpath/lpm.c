@@ -208,7 +208,8 @@ static void fp_lpm_index(struct fp_lpm_tab *t, const struct fp_lpm_out *o,
 			index[b] = FP_LPM_DIRECT | fp_lpm_out_val(o, j);
 			continue;
 		}
-		index[b] = j;
+		index[b] = j << FP_LPM_CNT_BITS |
+			   (last - j < FP_LPM_CNT_MASK ? last - j : FP_LPM_CNT_MASK);
 		if (last - j + 1 > t->span)
 			t->span = last - j + 1;
 	}
@@ -255,7 +256,7 @@ int fp_lpm_add(struct fp_lpm_set *set, unsigned width, struct fp_lpm_pfx *p,
 	size_t *nseg = width == 32 ? &set->nseg4 : &set->nseg6;
 	int err;
 
-	if (n > (UINT32_MAX - 1) / 2 || *nseg + 2 * n + 1 > UINT32_MAX ||
+	if (2 * n + 1 >= FP_LPM_MAX_SEGS || *nseg + 2 * n + 1 > UINT32_MAX ||
 	    set->ntab >= UINT32_MAX || set->nix + (1u << FP_LPM_MAX_IBITS) >
 	    UINT32_MAX)
 		return -E2BIG;

@@ -32,6 +32,12 @@
  * ones, so it keeps its meaning); rule indices stay below it. */
 #define FP_LPM_DIRECT (UINT32_C(1) << 31)
 #define FP_LPM_MAX_VALUE (FP_LPM_DIRECT - 2)
+/* Any other entry is first << FP_LPM_CNT_BITS | (intervals - 1): the
+ * intervals the bucket overlaps, FP_LPM_CNT_MASK for "the table's span
+ * or fewer". A table has fewer than FP_LPM_MAX_SEGS intervals. */
+#define FP_LPM_CNT_BITS 5
+#define FP_LPM_CNT_MASK ((UINT32_C(1) << FP_LPM_CNT_BITS) - 1)
+#define FP_LPM_MAX_SEGS (UINT32_C(1) << (31 - FP_LPM_CNT_BITS))
 #define FP_LPM_HUGE_BYTES ((size_t)2 << 20)
 
 __extension__ typedef unsigned __int128 fp_u128;
@@ -159,10 +165,21 @@ static inline uint32_t fp_lpm_direct(uint32_t e)
 	return e == FP_LPM_NONE ? FP_LPM_NONE : e & ~FP_LPM_DIRECT;
 }
 
-/* The last interval a bucket starting at interval lo may hold. */
-static inline uint32_t fp_lpm_bucket_hi(const struct fp_lpm_tab *t, uint32_t lo)
+static inline uint32_t fp_lpm_bucket_lo(uint32_t e)
 {
-	return t->nseg - lo > t->span ? lo + t->span - 1 : t->nseg - 1;
+	return e >> FP_LPM_CNT_BITS;
+}
+
+/* The last interval the bucket of entry e (not direct) may hold. */
+static inline uint32_t fp_lpm_bucket_hi(const struct fp_lpm_tab *t, uint32_t e)
+{
+	uint32_t lo = fp_lpm_bucket_lo(e), cnt = e & FP_LPM_CNT_MASK;
+
+	if (cnt == FP_LPM_CNT_MASK)
+		cnt = t->span;
+	else
+		cnt++;
+	return t->nseg - lo > cnt ? lo + cnt - 1 : t->nseg - 1;
 }
 
 /* Lowest rule index whose prefix covers a, or FP_LPM_NONE. */
@@ -178,7 +195,8 @@ static inline uint32_t fp_lpm_lookup4(const struct fp_lpm_set *set,
 	e = set->index[t->ix + b];
 	if (e & FP_LPM_DIRECT)
 		return fp_lpm_direct(e);
-	return set->seg4[t->seg + fp_lpm_search4(set->seg4 + t->seg, e,
+	return set->seg4[t->seg + fp_lpm_search4(set->seg4 + t->seg,
+						 fp_lpm_bucket_lo(e),
 						 fp_lpm_bucket_hi(t, e), a)].val;
 }
 
@@ -194,7 +212,8 @@ static inline uint32_t fp_lpm_lookup6(const struct fp_lpm_set *set,
 	e = set->index[t->ix + b];
 	if (e & FP_LPM_DIRECT)
 		return fp_lpm_direct(e);
-	return set->seg6[t->seg + fp_lpm_search6(set->seg6 + t->seg, e,
+	return set->seg6[t->seg + fp_lpm_search6(set->seg6 + t->seg,
+						 fp_lpm_bucket_lo(e),
 						 fp_lpm_bucket_hi(t, e), a)].val;
 }
 
@@ -233,15 +252,19 @@ static inline void fp_lpm_prefetch2(const struct fp_lpm_set *set, uint32_t id,
 {
 	const struct fp_lpm_tab *t = &set->tab[id];
 	const uint32_t *ix = fp_lpm_bucket(set, id, a);
-	uint32_t mid;
+	const char *p, *end;
 
 	if (!ix || (*ix & FP_LPM_DIRECT))
 		return;
-	mid = t->seg + *ix + (fp_lpm_bucket_hi(t, *ix) - *ix + 1) / 2;
-	if (t->width == 32)
-		__builtin_prefetch(&set->seg4[mid]);
-	else
-		__builtin_prefetch(&set->seg6[mid]);
+	if (t->width == 32) {
+		p = (const char *)&set->seg4[t->seg + fp_lpm_bucket_lo(*ix)];
+		end = (const char *)&set->seg4[t->seg + fp_lpm_bucket_hi(t, *ix)];
+	} else {
+		p = (const char *)&set->seg6[t->seg + fp_lpm_bucket_lo(*ix)];
+		end = (const char *)&set->seg6[t->seg + fp_lpm_bucket_hi(t, *ix)];
+	}
+	for (int lines = 0; p <= end && lines < 4; p += 64, lines++)
+		__builtin_prefetch(p);
 }
 
 #endif /* FP_LPM_H */
