@@ -6,8 +6,8 @@
  * holds a chain of nested prefixes (at most width + 1 deep) and its top
  * carries the lowest rule index of the chain. Every push and pop emits
  * an interval boundary, so n prefixes give at most 2n + 1 intervals.
- * O(n log n) time; everything lands in the set's pools, which grow by
- * doubling. */
+ * The sort is an LSD radix sort on the bytes that differ (linear time);
+ * everything lands in the set's pools, which grow by doubling. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,6 +235,92 @@ static int fp_lpm_reserve(struct fp_lpm_set *set, unsigned width, size_t n,
 	return err;
 }
 
+/* Sort digits, least significant first: the rule index's 4 bytes (only
+ * when the input is not already in index order), the length, then the
+ * address's width / 8 bytes. */
+#define FP_LPM_MAX_DIGITS (4 + 1 + FP_LPM_MAX_WIDTH / 8)
+
+struct fp_lpm_radix {
+	uint32_t count[FP_LPM_MAX_DIGITS][256];
+	unsigned ndigits, first; /* first: 0 with index digits, else 4 */
+};
+
+static unsigned fp_lpm_digit(const struct fp_lpm_pfx *p, unsigned d)
+{
+	if (d < 4)
+		return p->idx >> (8 * d) & 0xff;
+	if (d == 4)
+		return p->len;
+	return (unsigned)(p->addr >> (8 * (d - 5))) & 0xff;
+}
+
+static int fp_lpm_in_index_order(const struct fp_lpm_pfx *p, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (p[i].idx < p[i - 1].idx)
+			return 0;
+	return 1;
+}
+
+/* Every digit's histogram, in one pass. */
+static void fp_lpm_histograms(struct fp_lpm_radix *r, const struct fp_lpm_pfx *p,
+			      size_t n)
+{
+	memset(r->count, 0, sizeof(r->count));
+	for (size_t i = 0; i < n; i++)
+		for (unsigned d = r->first; d < r->ndigits; d++)
+			r->count[d][fp_lpm_digit(&p[i], d)]++;
+}
+
+/* One stable counting pass on digit d from src into dst; 0 when every
+ * prefix has the same digit (nothing to do). */
+static int fp_lpm_scatter(uint32_t *count, unsigned d, const struct fp_lpm_pfx *src,
+			  struct fp_lpm_pfx *dst, size_t n)
+{
+	size_t pos[256], sum = 0;
+	unsigned v;
+
+	for (v = 0; v < 256; v++) {
+		if (count[v] == n)
+			return 0;
+		pos[v] = sum;
+		sum += count[v];
+	}
+	for (size_t i = 0; i < n; i++)
+		dst[pos[fp_lpm_digit(&src[i], d)]++] = src[i];
+	return 1;
+}
+
+/* LSD radix sort by (address, length, index): linear, and stable, so
+ * index order in the input saves the index digits. */
+static int fp_lpm_radix_sort(unsigned width, struct fp_lpm_pfx *p, size_t n)
+{
+	struct fp_lpm_pfx *tmp = malloc(n * sizeof(*p)), *src = p, *dst = tmp, *t;
+	struct fp_lpm_radix *r = malloc(sizeof(*r));
+	unsigned d;
+
+	if (!tmp || !r) {
+		free(tmp);
+		free(r);
+		return -ENOMEM;
+	}
+	r->first = fp_lpm_in_index_order(p, n) ? 4 : 0;
+	r->ndigits = 5 + width / 8;
+	fp_lpm_histograms(r, p, n);
+	for (d = r->first; d < r->ndigits; d++) {
+		if (!fp_lpm_scatter(r->count[d], d, src, dst, n))
+			continue;
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != p)
+		memcpy(p, src, n * sizeof(*p));
+	free(tmp);
+	free(r);
+	return 0;
+}
+
 void fp_lpm_sort(unsigned width, struct fp_lpm_pfx *p, size_t n)
 {
 	size_t i;
@@ -245,7 +331,8 @@ void fp_lpm_sort(unsigned width, struct fp_lpm_pfx *p, size_t n)
 		p[i].addr &= ~fp_lpm_hostmask(width, p[i].len) &
 			     fp_lpm_hostmask(width, 0);
 	}
-	qsort(p, n, sizeof(*p), fp_lpm_cmp);
+	if (n < 64 || fp_lpm_radix_sort(width, p, n))
+		qsort(p, n, sizeof(*p), fp_lpm_cmp); /* small, or no scratch */
 }
 
 int fp_lpm_add(struct fp_lpm_set *set, unsigned width, struct fp_lpm_pfx *p,
