@@ -12,7 +12,7 @@ int ctl_load(const char *path, struct ctl_loaded *out, char *err, size_t errlen)
 	if (!r)
 		r = ctl_config_validate_ports(&out->cfg, err, errlen);
 	if (!r) {
-		r = fp_ruleset_create(out->cfg.rules, out->cfg.nrules, &out->cfg.policy, &out->rules);
+		r = fp_ruleset_create_view(out->cfg.rules, out->cfg.nrules, &out->cfg.policy, &out->rules);
 		if (r)
 			snprintf(err, errlen, "%s: cannot compile the rules: %s", path, strerror(-r));
 	}

@@ -52,7 +52,7 @@ static void *ctl_loader_main(void *arg)
 		if (!l->result)
 			ctl_lint_report(&l->loaded.cfg);
 	} else {
-		l->result = fp_ruleset_create(l->loaded.cfg.rules, l->loaded.cfg.nrules, &l->policy,
+		l->result = fp_ruleset_create_view(l->loaded.cfg.rules, l->loaded.cfg.nrules, &l->policy,
 					      &l->loaded.rules);
 		if (l->result) {
 			snprintf(l->err, sizeof(l->err), "cannot compile the rules: %s",

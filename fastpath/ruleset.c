@@ -680,7 +680,7 @@ void fp_ruleset_destroy(struct fp_ruleset *rs)
 	if (!rs)
 		return;
 	free(rs->actions);
-	free(rs->rules);
+	free(rs->own_rules);
 	free(rs->sigs);
 	free(rs->cand);
 	free(rs->blens);
@@ -691,25 +691,34 @@ void fp_ruleset_destroy(struct fp_ruleset *rs)
 	free(rs);
 }
 
+/* The rules, copied unless the caller lends them (view). */
 static int fp_ruleset_fill(struct fp_ruleset *rs, const struct fp_rule *rules,
-			   size_t n)
+			   size_t n, int view)
 {
 	size_t i;
 
 	rs->actions = calloc(n ? n : 1, sizeof(*rs->actions));
-	rs->rules = calloc(n ? n : 1, sizeof(*rs->rules));
-	if (!rs->actions || !rs->rules)
+	if (!rs->actions)
 		return -ENOMEM;
-	if (n)
-		memcpy(rs->rules, rules, n * sizeof(*rules));
+	if (view) {
+		rs->rules = rules;
+	} else {
+		rs->own_rules = calloc(n ? n : 1, sizeof(*rs->own_rules));
+		if (!rs->own_rules)
+			return -ENOMEM;
+		if (n)
+			memcpy(rs->own_rules, rules, n * sizeof(*rules));
+		rs->rules = rs->own_rules;
+	}
 	for (i = 0; i < n; i++)
 		rs->actions[i] = rules[i].action;
 	rs->n = n;
 	return fp_ruleset_compile(rs);
 }
 
-int fp_ruleset_create(const struct fp_rule *rules, size_t n,
-		      const struct fp_policy *policy, struct fp_ruleset **out)
+static int fp_ruleset_build(const struct fp_rule *rules, size_t n,
+			    const struct fp_policy *policy, int view,
+			    struct fp_ruleset **out)
 {
 	struct fp_ruleset *rs;
 	size_t i;
@@ -730,13 +739,26 @@ int fp_ruleset_create(const struct fp_rule *rules, size_t n,
 	if (!rs)
 		return -ENOMEM;
 	rs->policy = *policy;
-	err = fp_ruleset_fill(rs, rules, n);
+	err = fp_ruleset_fill(rs, rules, n, view);
 	if (err) {
 		fp_ruleset_destroy(rs);
 		return err;
 	}
 	*out = rs;
 	return 0;
+}
+
+int fp_ruleset_create(const struct fp_rule *rules, size_t n,
+		      const struct fp_policy *policy, struct fp_ruleset **out)
+{
+	return fp_ruleset_build(rules, n, policy, 0, out);
+}
+
+int fp_ruleset_create_view(const struct fp_rule *rules, size_t n,
+			   const struct fp_policy *policy,
+			   struct fp_ruleset **out)
+{
+	return fp_ruleset_build(rules, n, policy, 1, out);
 }
 
 size_t fp_ruleset_count(const struct fp_ruleset *rs)

@@ -26,6 +26,14 @@ struct fp_ruleset;
 int fp_ruleset_create(const struct fp_rule *rules, size_t n,
 		      const struct fp_policy *policy, struct fp_ruleset **out);
 
+/* The same, reading rules[] in place instead of copying it (a million
+ * rules are 64 MB): the caller keeps the array alive and unchanged until
+ * the snapshot is destroyed. The daemon's snapshots are views of its
+ * configuration's rules (control/load.c, control/loader.c). */
+int fp_ruleset_create_view(const struct fp_rule *rules, size_t n,
+			   const struct fp_policy *policy,
+			   struct fp_ruleset **out);
+
 /* NULL-safe. Only after no reader can hold the snapshot any more. */
 void fp_ruleset_destroy(struct fp_ruleset *rs);
 

@@ -128,7 +128,8 @@ struct fp_ruleset {
 	size_t n;
 	struct fp_policy policy;
 	uint8_t *actions;        /* n verdicts */
-	struct fp_rule *rules;   /* n copies of the source rules */
+	const struct fp_rule *rules; /* the n source rules: own_rules, or lent */
+	struct fp_rule *own_rules;   /* the copy, when not a view */
 	uint64_t present;        /* FP_SIG_CLASS bits of the signatures */
 	struct fp_sig *sigs;     /* 1 << sig_bits slots */
 	struct fp_cand *cand;    /* FP_CAND_COUNT entries */
