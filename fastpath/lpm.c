@@ -11,8 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-
+#include "bigmem.h"
 #include "lpm.h"
 
 #define FP_LPM_MAX_WIDTH 128
@@ -65,7 +64,7 @@ static int fp_lpm_grow(void **arr, size_t *cap, size_t need, size_t elem)
 		return 0;
 	while (c < need)
 		c *= 2;
-	p = realloc(*arr, c * elem);
+	p = fp_big_realloc(*arr, c * elem);
 	if (!p)
 		return -ENOMEM;
 	*arr = p;
@@ -295,12 +294,12 @@ static int fp_lpm_scatter(uint32_t *count, unsigned d, const struct fp_lpm_pfx *
  * index order in the input saves the index digits. */
 static int fp_lpm_radix_sort(unsigned width, struct fp_lpm_pfx *p, size_t n)
 {
-	struct fp_lpm_pfx *tmp = malloc(n * sizeof(*p)), *src = p, *dst = tmp, *t;
+	struct fp_lpm_pfx *tmp = fp_big_alloc(n * sizeof(*p), 0), *src = p, *dst = tmp, *t;
 	struct fp_lpm_radix *r = malloc(sizeof(*r));
 	unsigned d;
 
 	if (!tmp || !r) {
-		free(tmp);
+		fp_big_free(tmp);
 		free(r);
 		return -ENOMEM;
 	}
@@ -316,7 +315,7 @@ static int fp_lpm_radix_sort(unsigned width, struct fp_lpm_pfx *p, size_t n)
 	}
 	if (src != p)
 		memcpy(p, src, n * sizeof(*p));
-	free(tmp);
+	fp_big_free(tmp);
 	free(r);
 	return 0;
 }
@@ -370,36 +369,17 @@ int fp_lpm_add(struct fp_lpm_set *set, unsigned width, struct fp_lpm_pfx *p,
 	return 0;
 }
 
-/* A block of n elem-byte items, 2 MiB aligned and advised onto
- * transparent hugepages when it is that big; malloc's otherwise. Both
- * kinds are released with free(). */
-static void *fp_lpm_alloc_fit(size_t n, size_t elem)
-{
-	size_t bytes = n * elem, huge;
-	void *p;
-
-	if (bytes < FP_LPM_HUGE_BYTES)
-		return malloc(bytes);
-	huge = (bytes + FP_LPM_HUGE_BYTES - 1) & ~(FP_LPM_HUGE_BYTES - 1);
-	p = aligned_alloc(FP_LPM_HUGE_BYTES, huge);
-	if (p)
-		(void)madvise(p, huge, MADV_HUGEPAGE); /* advice: fine if refused */
-	return p;
-}
-
-/* Move a pool that grew by doubling to a block of its exact size (on
- * hugepages when big). -ENOMEM leaves it where it was. */
+/* Give back a pool's slack: a mapped pool shrinks in place, a small one
+ * is realloc'd. -ENOMEM leaves it as it was. */
 static int fp_lpm_fit(void **arr, size_t *cap, size_t n, size_t elem)
 {
 	void *p;
 
-	if (!n)
+	if (!n || n == *cap)
 		return 0;
-	p = fp_lpm_alloc_fit(n, elem);
+	p = fp_big_realloc(*arr, n * elem);
 	if (!p)
 		return -ENOMEM;
-	memcpy(p, *arr, n * elem);
-	free(*arr);
 	*arr = p;
 	*cap = n;
 	return 0;
@@ -427,10 +407,10 @@ void fp_lpm_fini(struct fp_lpm_set *set)
 {
 	if (!set)
 		return;
-	free(set->tab);
-	free(set->seg4);
-	free(set->seg6);
-	free(set->index);
+	fp_big_free(set->tab);
+	fp_big_free(set->seg4);
+	fp_big_free(set->seg6);
+	fp_big_free(set->index);
 	memset(set, 0, sizeof(*set));
 }
 

@@ -16,9 +16,9 @@
  * arrays (struct fp_lpm_set), so a snapshot costs a handful of mallocs
  * whatever its rule count. IPv4 keys are stored as uint32_t, IPv6 keys as
  * unsigned __int128, both in host order (most significant bit first).
- * Pools of FP_LPM_HUGE_BYTES or more end up on transparent hugepages (a
- * lookup in a big table would otherwise miss the TLB as well as the
- * cache). */
+ * The pools are bigmem.h blocks: big ones sit on transparent hugepages
+ * (a lookup in a big table would otherwise miss the TLB as well as the
+ * cache) and grow without copying. */
 #ifndef FP_LPM_H
 #define FP_LPM_H
 
@@ -38,7 +38,6 @@
 #define FP_LPM_CNT_BITS 5
 #define FP_LPM_CNT_MASK ((UINT32_C(1) << FP_LPM_CNT_BITS) - 1)
 #define FP_LPM_MAX_SEGS (UINT32_C(1) << (31 - FP_LPM_CNT_BITS))
-#define FP_LPM_HUGE_BYTES ((size_t)2 << 20)
 
 __extension__ typedef unsigned __int128 fp_u128;
 
@@ -92,8 +91,8 @@ struct fp_lpm_set {
 int fp_lpm_add(struct fp_lpm_set *set, unsigned width, struct fp_lpm_pfx *p,
 	       size_t n, uint32_t *id);
 
-/* Move each pool, after the last fp_lpm_add, to a block of its exact
- * size (hugepages for big ones). 0 or -ENOMEM. */
+/* Cut each pool to its exact size after the last fp_lpm_add. 0 or
+ * -ENOMEM. */
 int fp_lpm_shrink(struct fp_lpm_set *set);
 
 /* Mask each prefix to its length and sort by (address, length, index),

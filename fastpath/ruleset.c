@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "ruleset.h"
 #include "ruleset_impl.h"
 
@@ -134,21 +135,21 @@ struct fp_build {
 
 static void fp_build_fini(struct fp_build *b)
 {
-	free(b->node);
-	free(b->pcl);
-	free(b->csig);
-	free(b->crange);
-	free(b->hcls);
-	free(b->gid);
-	free(b->skey);
-	free(b->hkey);
-	free(b->hid);
+	fp_big_free(b->node);
+	fp_big_free(b->pcl);
+	fp_big_free(b->csig);
+	fp_big_free(b->crange);
+	fp_big_free(b->hcls);
+	fp_big_free(b->gid);
+	fp_big_free(b->skey);
+	fp_big_free(b->hkey);
+	fp_big_free(b->hid);
 	free(b->slot);
-	free(b->order);
-	free(b->first);
-	free(b->pfx);
-	free(b->pfx2);
-	free(b->bk);
+	fp_big_free(b->order);
+	fp_big_free(b->first);
+	fp_big_free(b->pfx);
+	fp_big_free(b->pfx2);
+	fp_big_free(b->bk);
 }
 
 static uint32_t fp_min(uint32_t a, uint32_t b)
@@ -205,14 +206,14 @@ static int fp_build_alloc(struct fp_build *b)
 	size_t n = b->n ? b->n : 1;
 
 	b->hbits = fp_bits_for(n);
-	b->node = malloc(n * sizeof(*b->node));
-	b->pcl = malloc(n * sizeof(*b->pcl));
-	b->gid = malloc(n * sizeof(*b->gid));
-	b->skey = malloc(n * sizeof(*b->skey));
-	b->order = malloc(n * sizeof(*b->order));
-	b->pfx = malloc(n * sizeof(*b->pfx));
-	b->hkey = malloc(((size_t)1 << b->hbits) * sizeof(*b->hkey));
-	b->hid = malloc(((size_t)1 << b->hbits) * sizeof(*b->hid));
+	b->node = fp_big_alloc(n * sizeof(*b->node), 0);
+	b->pcl = fp_big_alloc(n * sizeof(*b->pcl), 0);
+	b->gid = fp_big_alloc(n * sizeof(*b->gid), 0);
+	b->skey = fp_big_alloc(n * sizeof(*b->skey), 0);
+	b->order = fp_big_alloc(n * sizeof(*b->order), 0);
+	b->pfx = fp_big_alloc(n * sizeof(*b->pfx), 0);
+	b->hkey = fp_big_alloc(((size_t)1 << b->hbits) * sizeof(*b->hkey), 0);
+	b->hid = fp_big_alloc(((size_t)1 << b->hbits) * sizeof(*b->hid), 0);
 	if (!b->node || !b->pcl || !b->gid || !b->skey || !b->order ||
 	    !b->pfx || !b->hkey || !b->hid)
 		return -ENOMEM;
@@ -280,9 +281,9 @@ static int fp_build_pclass(struct fp_build *b, uint32_t sig,
 	uint32_t mask = (1u << b->hbits) - 1, h, c;
 
 	if (!b->hcls) {
-		b->csig = malloc(b->n * sizeof(*b->csig));
-		b->crange = malloc(b->n * sizeof(*b->crange));
-		b->hcls = malloc(((size_t)1 << b->hbits) * sizeof(*b->hcls));
+		b->csig = fp_big_alloc(b->n * sizeof(*b->csig), 0);
+		b->crange = fp_big_alloc(b->n * sizeof(*b->crange), 0);
+		b->hcls = fp_big_alloc(((size_t)1 << b->hbits) * sizeof(*b->hcls), 0);
 		if (!b->csig || !b->crange || !b->hcls)
 			return -ENOMEM;
 		memset(b->hcls, 0xff, ((size_t)1 << b->hbits) * sizeof(*b->hcls));
@@ -338,7 +339,7 @@ static int fp_build_group(struct fp_build *b)
 		b->gid[i] = shape ? b->node[i] * 3 + shape - 1 : FP_NONE;
 	}
 	ng = ((size_t)b->nsig + b->ncls) * 3;
-	b->first = calloc(ng + 1, sizeof(*b->first));
+	b->first = fp_big_alloc((ng + 1) * sizeof(*b->first), 1);
 	if (!b->first)
 		return -ENOMEM;
 	for (i = 0; i < b->n; i++)
@@ -561,8 +562,8 @@ static int fp_build_both(struct fp_build *b, struct fp_ruleset *rs,
 	int err;
 
 	if (!b->pfx2) {
-		b->pfx2 = malloc(b->n * sizeof(*b->pfx2));
-		b->bk = malloc(b->n * sizeof(*b->bk));
+		b->pfx2 = fp_big_alloc(b->n * sizeof(*b->pfx2), 0);
+		b->bk = fp_big_alloc(b->n * sizeof(*b->bk), 0);
 		if (!b->pfx2 || !b->bk)
 			return -ENOMEM;
 	}
@@ -621,7 +622,7 @@ static int fp_build_bkeys(struct fp_build *b, struct fp_ruleset *rs)
 	if (!b->nbk)
 		return 0;
 	rs->bkey_bits = fp_bits_for(b->nbk);
-	rs->bkeys = calloc((size_t)1 << rs->bkey_bits, sizeof(*rs->bkeys));
+	rs->bkeys = fp_big_alloc(((size_t)1 << rs->bkey_bits) * sizeof(*rs->bkeys), 1);
 	if (!rs->bkeys)
 		return -ENOMEM;
 	for (i = 0; i < b->nbk; i++)
@@ -680,11 +681,11 @@ void fp_ruleset_destroy(struct fp_ruleset *rs)
 	if (!rs)
 		return;
 	free(rs->actions);
-	free(rs->own_rules);
+	fp_big_free(rs->own_rules);
 	free(rs->sigs);
 	free(rs->cand);
 	free(rs->blens);
-	free(rs->bkeys);
+	fp_big_free(rs->bkeys);
 	fp_portix_fini(rs);
 	fp_lpm_fini(&rs->lpm);
 	fp_ruleset_free_counters(rs);
@@ -703,7 +704,7 @@ static int fp_ruleset_fill(struct fp_ruleset *rs, const struct fp_rule *rules,
 	if (view) {
 		rs->rules = rules;
 	} else {
-		rs->own_rules = calloc(n ? n : 1, sizeof(*rs->own_rules));
+		rs->own_rules = fp_big_alloc((n ? n : 1) * sizeof(*rs->own_rules), 0);
 		if (!rs->own_rules)
 			return -ENOMEM;
 		if (n)

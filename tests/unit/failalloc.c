@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "failalloc.h"
 
@@ -26,7 +27,8 @@
 
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t k, size_t n);
-void *__real_aligned_alloc(size_t align, size_t n);
+void *__real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+void *__real_mremap(void *old, size_t old_len, size_t len, int flags, ...);
 void *__real_realloc(void *p, size_t n);
 void __real_free(void *p);
 char *__real_strdup(const char *s);
@@ -35,7 +37,8 @@ int __real_glob(const char *pattern, int flags,
 
 void *__wrap_malloc(size_t n);
 void *__wrap_calloc(size_t k, size_t n);
-void *__wrap_aligned_alloc(size_t align, size_t n);
+void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+void *__wrap_mremap(void *old, size_t old_len, size_t len, int flags, ...);
 void *__wrap_realloc(void *p, size_t n);
 void __wrap_free(void *p);
 char *__wrap_strdup(const char *s);
@@ -153,11 +156,26 @@ void *__wrap_calloc(size_t k, size_t n)
 	return fa_track(__real_calloc(k, n));
 }
 
-void *__wrap_aligned_alloc(size_t align, size_t n)
+/* Mappings (fastpath/bigmem.c's big blocks) fail like the allocators;
+ * they are not tracked (munmap is not wrapped), and the tests' blocks are
+ * too small to be mapped anyway. */
+void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
-	if (fa_fail_now(__builtin_return_address(0)))
-		return NULL;
-	return fa_track(__real_aligned_alloc(align, n));
+	if (fa_fail_now(__builtin_return_address(0))) {
+		errno = ENOMEM;
+		return MAP_FAILED;
+	}
+	return __real_mmap(addr, len, prot, flags, fd, off);
+}
+
+/* Only MREMAP_MAYMOVE without a new address is used (no fifth argument). */
+void *__wrap_mremap(void *old, size_t old_len, size_t len, int flags, ...)
+{
+	if (fa_fail_now(__builtin_return_address(0))) {
+		errno = ENOMEM;
+		return MAP_FAILED;
+	}
+	return __real_mremap(old, old_len, len, flags);
 }
 
 /* A failed realloc leaves p as it was, allocated. */
