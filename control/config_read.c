@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "bigmem.h"
 #include "config_parse.h"
 
 static int ctl_parse_text(struct ctl_parse *p, const char *name, char *buf,
@@ -101,7 +102,8 @@ static int ctl_open_regular(const char *path, size_t max, struct ctl_text *t, si
 	return fd;
 }
 
-/* Read a whole regular file of at most `max` bytes into t->buf; -errno,
+/* Read a whole regular file of at most `max` bytes into t->buf (a bigmem.h
+ * block: a big file lands on hugepages); -errno,
  * -EFBIG past max (the caller names the limit). */
 static int ctl_read_file(const char *path, size_t max, struct ctl_text *t)
 {
@@ -113,7 +115,7 @@ static int ctl_read_file(const char *path, size_t max, struct ctl_text *t)
 	fd = ctl_open_regular(path, max, t, &size);
 	if (fd < 0)
 		return fd;
-	t->buf = malloc(size + 2); /* one byte more shows growth; one for the NUL */
+	t->buf = fp_big_alloc(size + 2, 0); /* one more shows growth; one for the NUL */
 	if (!t->buf) {
 		close(fd);
 		return -ENOMEM;
@@ -133,7 +135,7 @@ static int ctl_read_file(const char *path, size_t max, struct ctl_text *t)
 	if (!t->detail[0] && len > size && len <= max)
 		snprintf(t->detail, sizeof(t->detail), "it grew while it was read");
 	if (t->detail[0] || len > max) {
-		free(t->buf);
+		fp_big_free(t->buf);
 		t->buf = NULL;
 		return t->detail[0] ? -EIO : -EFBIG;
 	}
@@ -181,11 +183,11 @@ static int ctl_include_file(struct ctl_parse *p, const struct ctl_tok *tok,
 		err = -EFBIG;
 	if (err) {
 		ctl_err(p, tok->col, "%s '%s': %s", t.what, path, t.detail);
-		free(t.buf);
+		fp_big_free(t.buf);
 		return err;
 	}
 	err = ctl_parse_text(p, path, t.buf, t.len, p->file->depth + 1);
-	free(t.buf);
+	fp_big_free(t.buf);
 	return err;
 }
 
@@ -427,7 +429,7 @@ int ctl_config_load(const char *path, struct fw_config *cfg, char *err, size_t e
 		return rc;
 	}
 	rc = ctl_parse_owned(t.buf, t.len, path, cfg, err, errlen);
-	free(t.buf);
+	fp_big_free(t.buf);
 	return rc;
 }
 
