@@ -12,6 +12,7 @@
  * snapshot; only when both succeed is the snapshot published (RCU) and
  * the config swapped. Anything else leaves the running rules untouched. */
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include <sys/signalfd.h>
 #include <cap-ng.h>
 #include "fw/log.h"
+#include "bigmem.h"
 #include "daemon.h"
 #include "daemon_impl.h"
 #include "config_lint.h"
@@ -152,6 +154,14 @@ static void ctl_rules_in_force(struct ctl_daemon *d, uint64_t started_ns, int ed
 }
 
 /* Put next in force, or say in err why not. */
+/* Return the heap's free memory to the system after the old rules went:
+ * a reload of a million rules would otherwise leave the daemon at twice
+ * its size for good. */
+static void ctl_give_back_memory(void)
+{
+	malloc_trim(0);
+}
+
 static int ctl_reload_apply(struct ctl_daemon *d, struct ctl_loaded *next, char *err,
 			    size_t errlen)
 {
@@ -171,6 +181,7 @@ static int ctl_reload_apply(struct ctl_daemon *d, struct ctl_loaded *next, char 
 	}
 	ctl_config_fini(&d->cfg);
 	d->cfg = next->cfg;
+	ctl_give_back_memory();
 	ctl_apply_log_level(d);
 	ctl_rules_in_force(d, d->reload_started_ns, 0);
 	fw_info("reloaded %s: %zu rules in force (generation %llu)", d->path, d->cfg.nrules,
@@ -259,6 +270,7 @@ static int ctl_edit_apply(struct ctl_daemon *d, struct ctl_loaded *next, char *e
 	d->cfg.nrules = d->cfg.rules_cap = next->cfg.nrules;
 	next->cfg.rules = NULL;
 	ctl_config_fini(&next->cfg);
+	ctl_give_back_memory();
 	ctl_rules_in_force(d, d->edit.started_ns, 1);
 	fw_info("rules edited from the control socket: %zu rules in force (generation %llu)",
 		d->cfg.nrules, (unsigned long long)d->sv.rules.generation);
@@ -514,6 +526,16 @@ static void ctl_daemon_wind_down(struct ctl_daemon *d)
 	d->server = NULL;
 }
 
+/* Blocks of FP_BIG_MIN and up are mapped on their own and unmapped when
+ * freed. Left to itself, glibc raises that threshold to the largest block
+ * freed so far (the 30 MiB file buffer), and from then on keeps every
+ * freed array of a reload in its heap. */
+static void ctl_malloc_policy(void)
+{
+	if (!mallopt(M_MMAP_THRESHOLD, (int)FP_BIG_MIN))
+		fw_dbg("mallopt(M_MMAP_THRESHOLD) refused; freed memory may stay with the heap");
+}
+
 int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
 {
 	struct ctl_daemon d = { .path = a->config, .verbose = a->verbose, .running = 1 };
@@ -522,6 +544,7 @@ int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
 	char err[CTL_ERR_LEN];
 	uint32_t leaked;
 
+	ctl_malloc_policy();
 	if (ctl_load(d.path, &l, err, sizeof(err))) {
 		fw_err("%s", err);
 		return 1;
