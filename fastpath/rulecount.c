@@ -4,9 +4,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bigmem.h"
 #include "ruleset_impl.h"
 
 #define FP_CACHE_LINE 64
+
+_Static_assert(FW_MAX_QUEUES <= 64, "count_slots is a 64-bit mask");
 
 int fp_ruleset_add_counters(struct fp_ruleset *rs, unsigned slot)
 {
@@ -17,13 +20,16 @@ int fp_ruleset_add_counters(struct fp_ruleset *rs, unsigned slot)
 		return -EINVAL;
 	if (rs->count[slot])
 		return 0;
-	/* calloc: large arrays come as fresh zero pages, backed only where
-	 * a worker counts; the margins keep neighbours off its lines */
-	rs->count_mem[slot] = calloc(1, bytes);
+	/* zeroed, and backed only where a worker counts (in 2 MiB pages
+	 * for big arrays, so that reading them all, as the carry to the next
+	 * snapshot does, costs a fault per 2 MiB, not per 4 KiB); the
+	 * margins keep neighbours off its lines */
+	rs->count_mem[slot] = fp_big_alloc(bytes, 1);
 	if (!rs->count_mem[slot])
 		return -ENOMEM;
 	p = ((uintptr_t)rs->count_mem[slot] + FP_CACHE_LINE) & ~(uintptr_t)(FP_CACHE_LINE - 1);
 	rs->count[slot] = (struct fp_rule_count *)p;
+	rs->count_slots |= (uint64_t)1 << slot;
 	return 0;
 }
 
@@ -39,9 +45,9 @@ void fp_ruleset_rule_count(const struct fp_ruleset *rs, size_t i, struct fp_rule
 		return;
 	if (rs->base)
 		*out = rs->base[i];
-	for (unsigned s = 0; s < FW_MAX_QUEUES; s++) {
-		if (!rs->count[s])
-			continue;
+	for (uint64_t left = rs->count_slots; left; left &= left - 1) {
+		unsigned s = (unsigned)__builtin_ctzll(left);
+
 		out->packets += __atomic_load_n(&rs->count[s][i].packets, __ATOMIC_RELAXED);
 		out->bytes += __atomic_load_n(&rs->count[s][i].bytes, __ATOMIC_RELAXED);
 	}
@@ -50,11 +56,12 @@ void fp_ruleset_rule_count(const struct fp_ruleset *rs, size_t i, struct fp_rule
 void fp_ruleset_free_counters(struct fp_ruleset *rs)
 {
 	for (unsigned s = 0; s < FW_MAX_QUEUES; s++) {
-		free(rs->count_mem[s]);
+		fp_big_free(rs->count_mem[s]);
 		rs->count_mem[s] = NULL;
 		rs->count[s] = NULL;
 	}
-	free(rs->base);
+	rs->count_slots = 0;
+	fp_big_free(rs->base);
 	rs->base = NULL;
 }
 
@@ -167,29 +174,59 @@ static long fp_carry_find(struct fp_carry *c, const struct fp_ruleset *old,
 	return -1;
 }
 
-int fp_ruleset_carry_counts(const struct fp_ruleset *old, struct fp_ruleset *next)
+static void fp_carry_one(const struct fp_ruleset *old, size_t i, struct fp_ruleset *next,
+			 size_t j)
+{
+	struct fp_rule_count n;
+
+	fp_ruleset_rule_count(old, i, &n);
+	next->base[j].packets += n.packets;
+	next->base[j].bytes += n.bytes;
+}
+
+/* How many leading rules old and next share, position by position. */
+static size_t fp_carry_common(const struct fp_ruleset *old, const struct fp_ruleset *next)
+{
+	size_t i, m = old->n < next->n ? old->n : next->n;
+
+	for (i = 0; i < m && fp_rule_same(&old->rules[i], &next->rules[i]); i++)
+		;
+	return i;
+}
+
+/* By content, through a hash of old's rules. */
+static int fp_carry_hashed(const struct fp_ruleset *old, struct fp_ruleset *next)
 {
 	struct fp_carry c = { NULL, NULL, 0 };
-	int err = -ENOMEM;
+	int err = fp_carry_build(&c, old);
 
-	if (!old || !old->n || !next->n)
-		return 0;
-	if (!next->base)
-		next->base = calloc(next->n, sizeof(*next->base));
-	if (next->base && !fp_carry_build(&c, old)) {
-		for (size_t j = 0; j < next->n; j++) {
-			long i = fp_carry_find(&c, old, &next->rules[j]);
-			struct fp_rule_count n;
+	for (size_t j = 0; !err && j < next->n; j++) {
+		long i = fp_carry_find(&c, old, &next->rules[j]);
 
-			if (i < 0)
-				continue;
-			fp_ruleset_rule_count(old, (size_t)i, &n);
-			next->base[j].packets += n.packets;
-			next->base[j].bytes += n.bytes;
-		}
-		err = 0;
+		if (i >= 0)
+			fp_carry_one(old, (size_t)i, next, j);
 	}
 	free(c.slot);
 	free(c.taken);
 	return err;
+}
+
+int fp_ruleset_carry_counts(const struct fp_ruleset *old, struct fp_ruleset *next)
+{
+	size_t common;
+
+	if (!old || !old->n || !next->n)
+		return 0;
+	if (!next->base)
+		next->base = fp_big_alloc(next->n * sizeof(*next->base), 1);
+	if (!next->base)
+		return -ENOMEM;
+	/* the same file again, or rules only added at its end: the k-th copy
+	 * of a rule is at the same place in both, no hash needed */
+	common = fp_carry_common(old, next);
+	if (common < old->n && common < next->n)
+		return fp_carry_hashed(old, next);
+	for (size_t i = 0; i < common; i++)
+		fp_carry_one(old, i, next, i);
+	return 0;
 }

@@ -155,6 +155,7 @@ struct fp_ruleset {
 	 * equal rules counted in earlier snapshots. */
 	struct fp_rule_count *count[FW_MAX_QUEUES];
 	void *count_mem[FW_MAX_QUEUES];
+	uint64_t count_slots;    /* bit s: count[s] is there */
 	struct fp_rule_count *base;
 };
 
