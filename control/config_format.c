@@ -63,6 +63,16 @@ static void ctl_cat_proto(char *buf, size_t len, size_t *off, const struct fp_ru
 	}
 }
 
+/* ` sport P` or ` sport P-Q`. */
+static void ctl_cat_ports(char *buf, size_t len, size_t *off, const char *kw, unsigned lo,
+			  unsigned hi)
+{
+	if (lo == hi)
+		ctl_cat(buf, len, off, " %s %u", kw, lo);
+	else
+		ctl_cat(buf, len, off, " %s %u-%u", kw, lo, hi);
+}
+
 int ctl_rule_format(const struct fp_rule *r, char *buf, size_t len)
 {
 	size_t off = 0;
@@ -76,6 +86,10 @@ int ctl_rule_format(const struct fp_rule *r, char *buf, size_t len)
 		ctl_cat_prefix(buf, len, &off, "dst", &r->dst);
 	if (r->match & FP_MATCH_PROTO)
 		ctl_cat_proto(buf, len, &off, r);
+	if (r->match & FP_MATCH_SPORT)
+		ctl_cat_ports(buf, len, &off, "sport", r->sport_lo, r->sport_hi);
+	if (r->match & FP_MATCH_DPORT)
+		ctl_cat_ports(buf, len, &off, "dport", r->dport_lo, r->dport_hi);
 	if (r->match & FP_MATCH_IN)
 		ctl_cat(buf, len, &off, " in %s", ctl_name_or(ctl_port_names, r->in_port));
 	return (int)off;

@@ -5,9 +5,16 @@
  * linear time for the covers that matter in practice: a rule with no
  * match at all; an identical match list (whatever the action); and an
  * earlier rule of a single match (src or dst prefix, protocol, ICMP type
- * [and code], ingress port), looked up in tables of such rules as the
- * rules are read in order: for a prefix, one lookup per prefix length in
- * use at or under R's. */
+ * [and code], ingress port, or a protocol with one port range), looked
+ * up in tables of such rules as the rules are read in order: for a
+ * prefix, one lookup per prefix length in use at or under R's; for a
+ * port range, one walk of a tree over the range starts (log2 65536).
+ *
+ * Ports: a rule with sport/dport matches only packets that have ports
+ * (never a later fragment), so a protocol rule without ports covers it,
+ * but it covers no rule without ports; a port range covers the same
+ * side's range it holds, and 0-65535 holds the other side of any port
+ * rule. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,10 +34,11 @@ struct ctl_key {
 	uint8_t len;         /* a prefix's length */
 	uint8_t proto, type, code, port;
 	uint8_t unused;
+	uint16_t sport_lo, sport_hi, dport_lo, dport_hi; /* CTL_K_SAME */
 	uint8_t addr[16];    /* a prefix, masked to len */
 	struct fp_prefix src, dst; /* CTL_K_SAME */
 };
-_Static_assert(sizeof(struct ctl_key) == 4 + 8 + 16 + 2 * sizeof(struct fp_prefix),
+_Static_assert(sizeof(struct ctl_key) == 4 + 8 + 8 + 16 + 2 * sizeof(struct fp_prefix),
 	       "struct ctl_key has no padding");
 _Static_assert(sizeof(struct ctl_key) % 8 == 0, "struct ctl_key hashes as 64-bit words");
 
@@ -131,6 +139,14 @@ static struct ctl_key ctl_key_same(const struct fp_rule *r)
 	k.type = (r->match & FP_MATCH_ICMP_TYPE) ? r->icmp_type : 0;
 	k.code = (r->match & FP_MATCH_ICMP_CODE) ? r->icmp_code : 0;
 	k.port = (r->match & FP_MATCH_IN) ? r->in_port : 0;
+	if (r->match & FP_MATCH_SPORT) {
+		k.sport_lo = r->sport_lo;
+		k.sport_hi = r->sport_hi;
+	}
+	if (r->match & FP_MATCH_DPORT) {
+		k.dport_lo = r->dport_lo;
+		k.dport_hi = r->dport_hi;
+	}
 	if (r->match & FP_MATCH_SRC)
 		k.src = r->src;
 	if (r->match & FP_MATCH_DST)
@@ -208,8 +224,108 @@ static struct ctl_key ctl_key_single(const struct fp_rule *r)
 	return ctl_key_single_of(r, ctl_single_kind(r));
 }
 
+/* ---- port ranges ---------------------------------------------------- */
+
+/* Earlier rules of one protocol and one port range (sport or dport),
+ * per family (any, IPv4, IPv6), protocol with ports and side: a Fenwick
+ * tree over the range starts whose prefix maximum is the widest range
+ * starting at or under a port, packed as end << 32 | ~rule (the earlier
+ * rule wins a tie; 0: none). 512 KiB each, allocated up front for the
+ * (family, protocol, side) that some rule of one port range has. */
+#define CTL_PORT_TREE (UINT16_MAX + 2)
+#define CTL_PORT_PROTOS 5
+
+struct ctl_port_trees {
+	uint64_t *tree[3][CTL_PORT_PROTOS][2];
+};
+
+static int ctl_port_proto(uint8_t proto)
+{
+	static const uint8_t protos[CTL_PORT_PROTOS] = {
+		FP_PROTO_TCP, FP_PROTO_UDP, FP_PROTO_DCCP, FP_PROTO_SCTP, FP_PROTO_UDPLITE,
+	};
+
+	for (int i = 0; i < CTL_PORT_PROTOS; i++)
+		if (protos[i] == proto)
+			return i;
+	return -1;
+}
+
+static uint64_t **ctl_port_tree(struct ctl_port_trees *t, uint8_t family, uint8_t proto,
+				int dst)
+{
+	int fam = family == FP_FAMILY_IPV4 ? 1 : family == FP_FAMILY_IPV6 ? 2 : 0;
+	int pi = ctl_port_proto(proto);
+
+	return pi < 0 ? NULL : &t->tree[fam][pi][dst];
+}
+
+static void ctl_port_trees_fini(struct ctl_port_trees *t)
+{
+	for (int f = 0; f < 3; f++)
+		for (int p = 0; p < CTL_PORT_PROTOS; p++)
+			for (int d = 0; d < 2; d++)
+				free(t->tree[f][p][d]);
+}
+
+/* The side (0: sport, 1: dport) of a rule of a protocol and one port
+ * range, its family aside; -1 for any other rule. */
+static int ctl_port_side(const struct fp_rule *r)
+{
+	switch (r->match & ~(uint32_t)CTL_FAM_MATCH) {
+	case FP_MATCH_PROTO | FP_MATCH_SPORT:
+		return 0;
+	case FP_MATCH_PROTO | FP_MATCH_DPORT:
+		return 1;
+	default:
+		return -1;
+	}
+}
+
+/* The trees the rules will fill, before any finding is reported (so that
+ * running out of memory reports none). 0 or -ENOMEM. */
+static int ctl_port_trees_init(struct ctl_port_trees *t, const struct fw_config *cfg)
+{
+	for (size_t i = 0; i < cfg->nrules; i++) {
+		const struct fp_rule *r = &cfg->rules[i];
+		int side = ctl_port_side(r);
+		uint64_t **slot;
+
+		if (side < 0)
+			continue;
+		slot = ctl_port_tree(t, ctl_family_of(r), r->proto, side);
+		if (slot && !*slot && !(*slot = calloc(CTL_PORT_TREE, sizeof(**slot))))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Rule i holds [lo, hi] on the tree's side. */
+static void ctl_port_add(uint64_t *tree, unsigned lo, unsigned hi, size_t i)
+{
+	uint64_t v = (uint64_t)hi << 32 | (uint32_t)~(uint32_t)i;
+
+	for (unsigned n = lo + 1; n < CTL_PORT_TREE; n += n & -n)
+		if (tree[n] < v)
+			tree[n] = v;
+}
+
+/* An earlier rule in the tree whose range holds [lo, hi], or CTL_NONE. */
+static size_t ctl_port_find(const uint64_t *tree, unsigned lo, unsigned hi)
+{
+	uint64_t best = 0;
+
+	if (!tree)
+		return CTL_NONE;
+	for (unsigned n = lo + 1; n > 0; n -= n & -n)
+		if (tree[n] > best)
+			best = tree[n];
+	return best && best >> 32 >= hi ? (uint32_t)~(uint32_t)best : CTL_NONE;
+}
+
 struct ctl_lint {
 	struct ctl_table same, single;
+	struct ctl_port_trees ports;
 	uint64_t lens[2][2][3]; /* [src/dst][v4/v6]: prefix lengths in use, bits 0-128 */
 	size_t any;                     /* the first rule with no match, or CTL_NONE */
 };
@@ -257,7 +373,32 @@ static size_t ctl_cover_small(struct ctl_lint *l, enum ctl_kind kind, uint8_t fa
 	return ctl_table_get(&l->single, &k, 0, 0);
 }
 
-/* The earliest single-match rule before r that covers it. */
+/* An earlier rule of family ef, r's protocol and one port range that
+ * holds r's range on its side, or 0-65535 where r has ports but matches
+ * only the other side. */
+static size_t ctl_cover_ports(struct ctl_lint *l, const struct fp_rule *r, uint8_t ef)
+{
+	size_t e = CTL_NONE;
+
+	for (int dst = 0; dst < 2; dst++) {
+		uint64_t **tree = ctl_port_tree(&l->ports, ef, r->proto, dst);
+		unsigned lo = 0, hi = UINT16_MAX;
+
+		if (!dst && (r->match & FP_MATCH_SPORT)) {
+			lo = r->sport_lo;
+			hi = r->sport_hi;
+		} else if (dst && (r->match & FP_MATCH_DPORT)) {
+			lo = r->dport_lo;
+			hi = r->dport_hi;
+		}
+		if (tree)
+			e = ctl_min(e, ctl_port_find(*tree, lo, hi));
+	}
+	return e;
+}
+
+/* The earliest single-match rule before r that covers it (for a port
+ * range, the widest that does). */
 static size_t ctl_cover(struct ctl_lint *l, const struct fp_rule *r)
 {
 	uint8_t fam = ctl_family_of(r);
@@ -277,6 +418,8 @@ static size_t ctl_cover(struct ctl_lint *l, const struct fp_rule *r)
 		if (f && fam == FP_FAMILY_ANY)
 			break;
 		e = ctl_min(e, ctl_cover_small(l, CTL_K_PROTO, ef, r->proto, 0, 0, 0));
+		if (r->match & (FP_MATCH_SPORT | FP_MATCH_DPORT))
+			e = ctl_min(e, ctl_cover_ports(l, r, ef));
 		if (r->match & FP_MATCH_ICMP_TYPE)
 			e = ctl_min(e, ctl_cover_small(l, CTL_K_TYPE, ef, r->proto, r->icmp_type, 0, 0));
 		if (r->match & FP_MATCH_ICMP_CODE)
@@ -289,9 +432,17 @@ static size_t ctl_cover(struct ctl_lint *l, const struct fp_rule *r)
 /* Remember rule i as a possible cover of later rules. */
 static void ctl_lint_learn(struct ctl_lint *l, const struct fp_rule *r, size_t i)
 {
-	int kind = ctl_single_kind(r);
+	int kind = ctl_single_kind(r), side = ctl_port_side(r);
 	struct ctl_key k;
 
+	if (side >= 0) {
+		uint64_t **tree = ctl_port_tree(&l->ports, ctl_family_of(r), r->proto, side);
+
+		if (tree && *tree)
+			ctl_port_add(*tree, side ? r->dport_lo : r->sport_lo,
+				     side ? r->dport_hi : r->sport_hi, i);
+		return;
+	}
 	if (!r->match) {
 		if (l->any == CTL_NONE)
 			l->any = i;
@@ -326,6 +477,13 @@ static size_t ctl_same(struct ctl_lint *l, const struct fp_rule *r, size_t i, si
 	return memcmp(&k, &have, sizeof(k)) ? CTL_NONE : cover;
 }
 
+static void ctl_lint_fini(struct ctl_lint *l)
+{
+	ctl_table_fini(&l->same);
+	ctl_table_fini(&l->single);
+	ctl_port_trees_fini(&l->ports);
+}
+
 long ctl_config_lint(const struct fw_config *cfg, ctl_lint_fn fn, void *arg)
 {
 	struct ctl_lint l;
@@ -336,9 +494,9 @@ long ctl_config_lint(const struct fw_config *cfg, ctl_lint_fn fn, void *arg)
 	if (cfg->nrules >= UINT32_MAX)
 		return -ENOMEM;
 	if (ctl_table_init(&l.same, cfg, ctl_key_same) ||
-	    ctl_table_init(&l.single, cfg, ctl_key_single)) {
-		ctl_table_fini(&l.same);
-		ctl_table_fini(&l.single);
+	    ctl_table_init(&l.single, cfg, ctl_key_single) ||
+	    ctl_port_trees_init(&l.ports, cfg)) {
+		ctl_lint_fini(&l);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < cfg->nrules; i++) {
@@ -353,8 +511,7 @@ long ctl_config_lint(const struct fw_config *cfg, ctl_lint_fn fn, void *arg)
 		}
 		ctl_lint_learn(&l, r, i);
 	}
-	ctl_table_fini(&l.same);
-	ctl_table_fini(&l.single);
+	ctl_lint_fini(&l);
 	return found;
 }
 

@@ -140,7 +140,7 @@ extern const struct ctl_name ctl_verdicts[];
 /* The `drop` and `pass` keys: one rule. */
 int ctl_key_rule(struct ctl_parse *p, const struct ctl_key *k, struct ctl_line *l);
 
-/* `proto` names: icmp, icmp6, tcp, udp. */
+/* `proto` names: icmp, icmp6, tcp, udp, dccp, sctp, udplite. */
 extern const struct ctl_name ctl_protos[];
 
 #endif /* CTL_CONFIG_PARSE_H */

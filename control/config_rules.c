@@ -1,6 +1,8 @@
 /* control/config_rules.c - the rule grammar: `drop`/`pass` followed by
- * matches, each parsed by its row of ctl_matches[], with the ICMP type
- * and protocol name tables. Addresses go through inet_pton only. */
+ * matches, each parsed by its row of ctl_matches[] (a match's own words
+ * directly after it: `icmp type T code C`, `proto P sport S dport D`),
+ * with the ICMP type and protocol name tables. Addresses go through
+ * inet_pton only. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -71,8 +73,14 @@ const struct ctl_name ctl_protos[] = {
 	{ "icmp6", FP_PROTO_ICMPV6 },
 	{ "tcp", FP_PROTO_TCP },
 	{ "udp", FP_PROTO_UDP },
+	{ "dccp", FP_PROTO_DCCP },
+	{ "sctp", FP_PROTO_SCTP },
+	{ "udplite", FP_PROTO_UDPLITE },
 	{ NULL, 0 },
 };
+
+#define CTL_PROTO_HINT "icmp, icmp6, tcp, udp, dccp, sctp, udplite or 0-255"
+#define CTL_PORTS_HINT "tcp, udp, dccp, sctp, udplite or its number"
 
 static const char *ctl_family_word(uint8_t proto)
 {
@@ -229,6 +237,91 @@ static int ctl_m_dst(struct ctl_parse *p, struct ctl_rule_ctx *rc,
 	return ctl_m_addr(p, rc, kw, &rc->r->dst, FP_MATCH_DST);
 }
 
+/* ---- ports: `proto P [sport P[-Q]] [dport P[-Q]]` ---------------------- */
+
+static int ctl_is_port_word(const char *s)
+{
+	return !strcmp(s, "sport") || !strcmp(s, "dport");
+}
+
+/* "P" or "P-Q", decimal, 0-65535, P <= Q. */
+static int ctl_port_range(struct ctl_parse *p, const struct ctl_tok *t, uint16_t *lo,
+			  uint16_t *hi)
+{
+	size_t n = strlen(t->s);
+	const char *dash = memchr(t->s, '-', n);
+	size_t n1 = dash ? (size_t)(dash - t->s) : n;
+	uint32_t a = 0, b = 0;
+	int e1, e2;
+
+	e1 = ctl_num(t->s, n1, &a);
+	e2 = dash ? ctl_num(dash + 1, n - n1 - 1, &b) : e1;
+	if (!dash)
+		b = a;
+	if (e1 == -EINVAL || e2 == -EINVAL)
+		return ctl_err(p, t->col, "'%s' is not a port or a range (P or P-Q)", t->s);
+	if (e1 || e2 || a > UINT16_MAX || b > UINT16_MAX)
+		return ctl_err(p, t->col, "'%s' is out of range (ports are 0-65535)", t->s);
+	if (a > b)
+		return ctl_err(p, t->col, "range '%s' ends before it starts", t->s);
+	*lo = (uint16_t)a;
+	*hi = (uint16_t)b;
+	return 0;
+}
+
+/* One `sport` or `dport` with its range; kw is the word. */
+static int ctl_port(struct ctl_parse *p, struct ctl_rule_ctx *rc, const struct ctl_tok *kw)
+{
+	struct fp_rule *r = rc->r;
+	int dst = kw->s[0] == 'd';
+	uint32_t bit = dst ? FP_MATCH_DPORT : FP_MATCH_SPORT;
+	const struct ctl_tok *t = NULL;
+	int err;
+
+	if (r->match & bit)
+		return ctl_err(p, kw->col, "'%s' given twice in one rule", kw->s);
+	err = ctl_arg(p, rc, kw, &t);
+	if (!err)
+		err = dst ? ctl_port_range(p, t, &r->dport_lo, &r->dport_hi) :
+			    ctl_port_range(p, t, &r->sport_lo, &r->sport_hi);
+	r->match |= bit;
+	return err;
+}
+
+/* The `sport` and `dport` words directly after `proto P`, in either
+ * order; only a protocol with ports (fp_proto_has_ports) takes them. */
+static int ctl_ports(struct ctl_parse *p, struct ctl_rule_ctx *rc)
+{
+	const struct ctl_tok *kw;
+	int err;
+
+	while (rc->i < rc->l->n && ctl_is_port_word(rc->l->tok[rc->i].s)) {
+		kw = &rc->l->tok[rc->i++];
+		if (!fp_proto_has_ports(rc->r->proto))
+			return ctl_err(p, kw->col, "'proto %s' has no ports ('%s' needs "
+				       CTL_PORTS_HINT ")", rc->proto_val->s, kw->s);
+		err = ctl_port(p, rc, kw);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* A `sport` or `dport` anywhere but directly after `proto P`. */
+static int ctl_port_misplaced(struct ctl_parse *p, const struct ctl_rule_ctx *rc,
+			      const struct ctl_tok *kw)
+{
+	const struct fp_rule *r = rc->r;
+
+	if (r->match & (kw->s[0] == 'd' ? FP_MATCH_DPORT : FP_MATCH_SPORT))
+		return ctl_err(p, kw->col, "'%s' given twice in one rule", kw->s);
+	if ((r->match & FP_MATCH_PROTO) && fp_proto_has_ports(r->proto)) /* set by `proto P` */
+		return ctl_err(p, kw->col, "'%s' must follow 'proto %s' directly", kw->s,
+			       rc->proto_val->s);
+	return ctl_err(p, kw->col, "'%s' must follow 'proto P', P a protocol with ports ("
+		       CTL_PORTS_HINT ")", kw->s);
+}
+
 static int ctl_m_proto(struct ctl_parse *p, struct ctl_rule_ctx *rc,
 		       const struct ctl_tok *kw)
 {
@@ -238,9 +331,10 @@ static int ctl_m_proto(struct ctl_parse *p, struct ctl_rule_ctx *rc,
 
 	err = ctl_arg(p, rc, kw, &t);
 	if (!err)
-		err = ctl_byte(p, t, ctl_protos, "protocol",
-			       "icmp, icmp6, tcp, udp or 0-255", &proto);
-	return err ? err : ctl_set_proto(p, rc, kw, t, proto);
+		err = ctl_byte(p, t, ctl_protos, "protocol", CTL_PROTO_HINT, &proto);
+	if (!err)
+		err = ctl_set_proto(p, rc, kw, t, proto);
+	return err ? err : ctl_ports(p, rc);
 }
 
 /* icmp|icmp6 [type T [code C]] */
@@ -353,6 +447,8 @@ static int ctl_rule_word(struct ctl_parse *p, struct ctl_rule_ctx *rc)
 			return ctl_err(p, kw->col,
 				       "'%s' must follow 'icmp' or 'icmp6'%s", kw->s,
 				       kw->s[0] == 'c' ? " and a type" : "");
+		if (ctl_is_port_word(kw->s))
+			return ctl_port_misplaced(p, rc, kw);
 		return ctl_err(p, kw->col, "unknown match '%s' (expected %s)", kw->s,
 			       ctl_match_names(names, sizeof(names)));
 	}

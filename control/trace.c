@@ -40,6 +40,13 @@ static int ctl_is_host(const struct fp_prefix *p)
 	return p->len == (p->family == FP_FAMILY_IPV6 ? 128 : 32);
 }
 
+/* A port range that is one port, or no port match at all. */
+static int ctl_is_one_port(const struct fp_rule *r)
+{
+	return (!(r->match & FP_MATCH_SPORT) || r->sport_lo == r->sport_hi) &&
+	       (!(r->match & FP_MATCH_DPORT) || r->dport_lo == r->dport_hi);
+}
+
 static int ctl_trace_check(const struct fp_rule *r, char *err, size_t errlen)
 {
 	const char *msg = NULL;
@@ -49,10 +56,13 @@ static int ctl_trace_check(const struct fp_rule *r, char *err, size_t errlen)
 	else if (!ctl_is_host(&r->src) || !ctl_is_host(&r->dst))
 		msg = "src and dst must be single addresses, not prefixes";
 	else if (!(r->match & FP_MATCH_PROTO))
-		msg = "a packet needs 'proto P' (icmp, icmp6, tcp, udp or a number)";
+		msg = "a packet needs 'proto P' (icmp, icmp6, tcp, udp, dccp, sctp, udplite "
+		      "or a number)";
 	else if ((r->proto == FP_PROTO_ICMP || r->proto == FP_PROTO_ICMPV6) &&
 		 !(r->match & FP_MATCH_ICMP_TYPE))
 		msg = "an ICMP packet needs 'icmp type T' (or 'icmp6 type T')";
+	else if (!ctl_is_one_port(r))
+		msg = "sport and dport must be single ports, not ranges";
 	else if (!(r->match & FP_MATCH_IN))
 		msg = "a packet needs 'in outside' or 'in inside'";
 	if (!msg)
@@ -79,7 +89,8 @@ static uint16_t ctl_ipv4_csum(const uint8_t *h)
 }
 
 /* The transport header the rules may look at: ICMP type and code, or
- * a TCP/UDP header with zero ports. */
+ * the two ports of a protocol that has them (sport/dport, else 0) in a
+ * TCP, UDP or 8-byte header. */
 static uint32_t ctl_trace_l4(const struct fp_rule *r, uint8_t *l4)
 {
 	uint32_t len = r->proto == FP_PROTO_TCP ? 20 : 8;
@@ -88,11 +99,16 @@ static uint32_t ctl_trace_l4(const struct fp_rule *r, uint8_t *l4)
 	if (r->proto == FP_PROTO_ICMP || r->proto == FP_PROTO_ICMPV6) {
 		l4[0] = r->icmp_type;
 		l4[1] = r->icmp_code;
-	} else if (r->proto == FP_PROTO_TCP) {
-		l4[12] = 5 << 4;
-	} else if (r->proto == FP_PROTO_UDP) {
-		ctl_put16(l4 + 4, 8);
+		return len;
 	}
+	if (fp_proto_has_ports(r->proto)) {
+		ctl_put16(l4, (r->match & FP_MATCH_SPORT) ? r->sport_lo : 0);
+		ctl_put16(l4 + 2, (r->match & FP_MATCH_DPORT) ? r->dport_lo : 0);
+	}
+	if (r->proto == FP_PROTO_TCP)
+		l4[12] = 5 << 4;
+	else if (r->proto == FP_PROTO_UDP || r->proto == FP_PROTO_UDPLITE)
+		ctl_put16(l4 + 4, 8);
 	return len;
 }
 

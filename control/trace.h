@@ -1,7 +1,8 @@
 /* control/trace.h - what the workers would do with a described packet:
- * the description ("src A dst B proto P [icmp type T [code C]] in PORT",
- * the rule grammar's words) becomes a frame, which goes through the
- * workers' own parser and classifier against the running snapshot. */
+ * the description ("src A dst B proto P [sport S] [dport D] [icmp type T
+ * [code C]] in PORT", the rule grammar's words; single ports, 0 when not
+ * given) becomes a frame, which goes through the workers' own parser and
+ * classifier against the running snapshot. */
 #ifndef CTL_TRACE_H
 #define CTL_TRACE_H
 

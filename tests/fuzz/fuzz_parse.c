@@ -2,7 +2,8 @@
  *
  * Parses the input as a frame (libFuzzer hands over an exactly-sized
  * buffer, so ASan catches any over-read), checks the parser's invariants,
- * then classifies it against a small fixed ruleset on every ingress port
+ * then classifies it against a small fixed ruleset (port rules included:
+ * single ports, nested ranges, 0-65535) on every ingress port
  * and checks the decision, which must also equal the linear reference
  * classifier's (tests/unit/classify_ref.c). The input's bytes are also
  * read as a raw struct fp_pkt, off-contract field values included, and
@@ -34,6 +35,20 @@ static const struct fp_rule fuzz_rules[] = {
 	{ .action = FP_PASS, .match = FP_MATCH_IN | FP_MATCH_FAMILY,
 	  .in_port = FP_PORT_INSIDE, .family = FP_FAMILY_IPV6 },
 	{ .action = FP_DROP, .match = FP_MATCH_PROTO, .proto = 44 },
+	{ .action = FP_DROP, .match = FP_MATCH_PROTO | FP_MATCH_DPORT,
+	  .proto = 6, .dport_lo = 22, .dport_hi = 22 },
+	{ .action = FP_PASS, .match = FP_MATCH_PROTO | FP_MATCH_SPORT | FP_MATCH_DPORT,
+	  .proto = 17, .sport_lo = 53, .sport_hi = 53, .dport_lo = 1024, .dport_hi = 65535 },
+	{ .action = FP_DROP, .match = FP_MATCH_PROTO | FP_MATCH_SPORT,
+	  .proto = 17, .sport_lo = 0, .sport_hi = 1023 },
+	{ .action = FP_DROP, .match = FP_MATCH_PROTO | FP_MATCH_DPORT | FP_MATCH_SRC,
+	  .proto = 132, .dport_lo = 0, .dport_hi = 65535,
+	  .src = { .family = 4, .len = 8, .addr = { 198 } } },
+	{ .action = FP_PASS, .match = FP_MATCH_PROTO | FP_MATCH_SPORT | FP_MATCH_IN,
+	  .proto = 33, .sport_lo = 0, .sport_hi = 65535, .in_port = FP_PORT_OUTSIDE },
+	{ .action = FP_DROP, .match = FP_MATCH_PROTO | FP_MATCH_DPORT,
+	  .proto = 136, .dport_lo = 0, .dport_hi = 0 },
+	{ .action = FP_DROP, .match = FP_MATCH_PROTO, .proto = 6 },
 };
 
 #define FUZZ_NRULES (sizeof(fuzz_rules) / sizeof(fuzz_rules[0]))
@@ -84,7 +99,14 @@ static void check_pkt(const struct fp_pkt *p)
 	CHECK(p->bad < FP_BAD_COUNT);
 	CHECK((p->cls == FP_PKT_MALFORMED) == (p->bad != FP_BAD_NONE));
 	CHECK(p->nvlan <= FP_MAX_VLAN_TAGS);
-	CHECK(p->has_icmp <= 1 && p->is_fragment <= 1);
+	CHECK(p->has_icmp <= 1 && p->is_fragment <= 1 && p->has_ports <= 1);
+	CHECK(!(p->has_icmp && p->has_ports));
+	if (p->has_ports)
+		CHECK(ip && fp_proto_has_ports(p->proto));
+	else
+		CHECK(p->sport == 0 && p->dport == 0);
+	if (ip && fp_proto_has_ports(p->proto) && !p->is_fragment)
+		CHECK(p->has_ports); /* else it is malformed */
 	if (p->cls == FP_PKT_NON_IP)
 		CHECK(p->ethertype != 0x0800 && p->ethertype != 0x86dd);
 	if (p->cls == FP_PKT_IPV4)

@@ -212,15 +212,39 @@ static inline size_t pb_tcp(uint8_t *b, uint16_t sport, uint16_t dport)
 	return 20;
 }
 
-/* L4 header for proto (UDP, TCP, ICMP, ICMPv6; none for anything else). */
+/* DCCP generic header (12 bytes, X = 0) or SCTP common header (12
+ * bytes): both start with the two ports. */
+static inline size_t pb_dccp_sctp(uint8_t *b, uint8_t proto, uint16_t sport,
+				  uint16_t dport)
+{
+	memset(b, 0, 12);
+	pb_put16(b, sport);
+	pb_put16(b + 2, dport);
+	if (proto == FP_PROTO_DCCP) {
+		b[4] = 3;        /* data offset, 32-bit words */
+		b[8] = 1 << 1;   /* type 1 (Data), X = 0 */
+	} else {
+		b[4] = 0x5c;     /* verification tag */
+	}
+	return 12;
+}
+
+/* L4 header for proto: UDP, UDP-Lite, TCP, DCCP and SCTP with the given
+ * ports, ICMP and ICMPv6 with type and code; none for anything else. */
 static inline size_t pb_l4(uint8_t *b, uint8_t proto, uint8_t type,
-			   uint8_t code, size_t payload)
+			   uint8_t code, uint16_t sport, uint16_t dport,
+			   size_t payload)
 {
 	switch (proto) {
 	case FP_PROTO_UDP:
-		return pb_udp(b, 4000, 53, payload);
+	case FP_PROTO_UDPLITE: /* length field: checksum coverage, 8 here */
+		return pb_udp(b, sport, dport,
+			      proto == FP_PROTO_UDP ? payload : 0);
 	case FP_PROTO_TCP:
-		return pb_tcp(b, 4000, 443);
+		return pb_tcp(b, sport, dport);
+	case FP_PROTO_DCCP:
+	case FP_PROTO_SCTP:
+		return pb_dccp_sctp(b, proto, sport, dport);
 	case FP_PROTO_ICMP:
 	case FP_PROTO_ICMPV6:
 		return pb_icmp(b, type, code);
@@ -233,9 +257,13 @@ static inline size_t pb_l4_len(uint8_t proto)
 {
 	switch (proto) {
 	case FP_PROTO_UDP:
+	case FP_PROTO_UDPLITE:
 	case FP_PROTO_ICMP:
 	case FP_PROTO_ICMPV6:
 		return 8;
+	case FP_PROTO_DCCP:
+	case FP_PROTO_SCTP:
+		return 12;
 	case FP_PROTO_TCP:
 		return 20;
 	default:
@@ -252,6 +280,7 @@ struct pb_frame {
 	uint8_t family;         /* 4, 6 or 0 */
 	uint8_t proto;          /* L4 protocol */
 	uint8_t icmp_type, icmp_code;
+	uint16_t sport, dport;  /* protocols with ports */
 	uint8_t src[16], dst[16];
 	unsigned ip4_optlen;    /* IPv4 option bytes */
 	uint16_t ip4_frag;      /* IPv4 flags|offset */
@@ -332,7 +361,7 @@ static inline size_t pb_build(uint8_t *b, size_t cap, const struct pb_frame *f,
 		pb_ip6_exts(b + l.l3 + 40, f);
 	if (f->family)
 		pb_l4(b + l.l4, f->proto, f->icmp_type, f->icmp_code,
-		      f->payload);
+		      f->sport, f->dport, f->payload);
 	return l.end + f->pad;
 }
 

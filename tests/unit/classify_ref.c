@@ -4,8 +4,9 @@
  * (key[i] & mask[i]) == val[i] for every word. Word 0 packs the scalar
  * fields (family, proto, has_icmp, ICMP type/code, ingress port); words
  * 1-2 hold the source address, 3-4 the destination. A field a rule does
- * not match on has a zero mask. Deliberately simple: this is what the
- * fast classifier is compared against. */
+ * not match on has a zero mask. Port ranges are two range checks after
+ * the key matched, each requiring has_ports. Deliberately simple: this
+ * is what the fast classifier is compared against. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,6 +28,8 @@ enum {
 struct ref_crule {
 	uint64_t val[REF_KEY_WORDS];
 	uint64_t mask[REF_KEY_WORDS];
+	uint32_t ports;     /* FP_MATCH_SPORT | FP_MATCH_DPORT of the rule */
+	uint16_t sport_lo, sport_hi, dport_lo, dport_hi;
 };
 
 struct ref_ruleset {
@@ -94,6 +97,11 @@ static void ref_rule_compile(const struct fp_rule *r, struct ref_crule *c)
 		ref_field_compile(c, r->icmp_code, REF_KSH_ICMP_CODE);
 	if (r->match & FP_MATCH_IN)
 		ref_field_compile(c, r->in_port, REF_KSH_IN_PORT);
+	c->ports = r->match & (FP_MATCH_SPORT | FP_MATCH_DPORT);
+	c->sport_lo = r->sport_lo;
+	c->sport_hi = r->sport_hi;
+	c->dport_lo = r->dport_lo;
+	c->dport_hi = r->dport_hi;
 	if (r->match & FP_MATCH_SRC)
 		ref_prefix_compile(&r->src, &c->val[1], &c->mask[1]);
 	if (r->match & FP_MATCH_DST)
@@ -150,14 +158,30 @@ static void ref_pkt_key(const struct fp_pkt *pkt, unsigned in_port,
 	memcpy(&k[3], pkt->dst, 16);
 }
 
-static int ref_match(const struct ref_crule *c, const uint64_t *k)
+static int ref_match_ports(const struct ref_crule *c, const struct fp_pkt *pkt)
+{
+	if (!c->ports)
+		return 1;
+	if (!pkt->has_ports)
+		return 0;
+	if ((c->ports & FP_MATCH_SPORT) &&
+	    (pkt->sport < c->sport_lo || pkt->sport > c->sport_hi))
+		return 0;
+	if ((c->ports & FP_MATCH_DPORT) &&
+	    (pkt->dport < c->dport_lo || pkt->dport > c->dport_hi))
+		return 0;
+	return 1;
+}
+
+static int ref_match(const struct ref_crule *c, const uint64_t *k,
+		     const struct fp_pkt *pkt)
 {
 	uint64_t diff = 0;
 	unsigned i;
 
 	for (i = 0; i < REF_KEY_WORDS; i++)
 		diff |= (k[i] & c->mask[i]) ^ c->val[i];
-	return diff == 0;
+	return diff == 0 && ref_match_ports(c, pkt);
 }
 
 static void ref_decide(struct fp_decision *d, uint8_t verdict,
@@ -184,7 +208,7 @@ void ref_classify(const struct ref_ruleset *rs, const struct fp_pkt *pkt,
 	}
 	ref_pkt_key(pkt, in_port, k);
 	for (i = 0; i < rs->n; i++)
-		if (ref_match(&rs->crules[i], k))
+		if (ref_match(&rs->crules[i], k, pkt))
 			break;
 	if (i < rs->n)
 		ref_decide(d, rs->actions[i], FP_BY_RULE, (uint32_t)i);

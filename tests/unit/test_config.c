@@ -92,6 +92,10 @@ static void assert_rule(const struct fp_rule *got, const struct fp_rule *want)
 	assert_int_equal(got->icmp_type, want->icmp_type);
 	assert_int_equal(got->icmp_code, want->icmp_code);
 	assert_int_equal(got->in_port, want->in_port);
+	assert_int_equal(got->sport_lo, want->sport_lo);
+	assert_int_equal(got->sport_hi, want->sport_hi);
+	assert_int_equal(got->dport_lo, want->dport_lo);
+	assert_int_equal(got->dport_hi, want->dport_hi);
 	assert_int_equal(got->line, want->line);
 	assert_memory_equal(&got->src, &want->src, sizeof(got->src));
 	assert_memory_equal(&got->dst, &want->dst, sizeof(got->dst));
@@ -541,9 +545,9 @@ static void test_errors_rules(void **state)
 		  "demo.conf:1:23: '300' is out of range for an ICMP code (0-255)" },
 		{ "drop proto 300", "demo.conf:1:12: '300' is out of range for a protocol (0-255)" },
 		{ "drop proto -1",
-		  "demo.conf:1:12: '-1' is not a protocol (icmp, icmp6, tcp, udp or 0-255)" },
-		{ "drop proto sctp",
-		  "demo.conf:1:12: 'sctp' is not a protocol (icmp, icmp6, tcp, udp or 0-255)" },
+		  "demo.conf:1:12: '-1' is not a protocol (icmp, icmp6, tcp, udp, dccp, sctp, udplite or 0-255)" },
+		{ "drop proto gre",
+		  "demo.conf:1:12: 'gre' is not a protocol (icmp, icmp6, tcp, udp, dccp, sctp, udplite or 0-255)" },
 		{ "drop in middle", "demo.conf:1:9: 'middle' is not a port (expected outside or inside)" },
 		{ "drop in", "demo.conf:1:8: missing argument after 'in'" },
 		{ "pass foo", "demo.conf:1:6: unknown match 'foo' (expected src, dst, proto, icmp, icmp6 or in)" },
@@ -553,6 +557,97 @@ static void test_errors_rules(void **state)
 
 	(void)state;
 	run_err_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* sport/dport: where they may stand, their numbers and ranges. */
+static void test_errors_ports(void **state)
+{
+	static const struct err_case cases[] = {
+		{ "drop dport 80",
+		  "demo.conf:1:6: 'dport' must follow 'proto P', P a protocol with ports (tcp, udp, dccp, sctp, udplite or its number)" },
+		{ "drop sport 80 proto tcp",
+		  "demo.conf:1:6: 'sport' must follow 'proto P', P a protocol with ports (tcp, udp, dccp, sctp, udplite or its number)" },
+		{ "drop icmp dport 80",
+		  "demo.conf:1:11: 'dport' must follow 'proto P', P a protocol with ports (tcp, udp, dccp, sctp, udplite or its number)" },
+		{ "drop proto icmp dport 80",
+		  "demo.conf:1:17: 'proto icmp' has no ports ('dport' needs tcp, udp, dccp, sctp, udplite or its number)" },
+		{ "drop proto 47 sport 1",
+		  "demo.conf:1:15: 'proto 47' has no ports ('sport' needs tcp, udp, dccp, sctp, udplite or its number)" },
+		{ "drop proto icmp6 sport 1-2",
+		  "demo.conf:1:18: 'proto icmp6' has no ports ('sport' needs tcp, udp, dccp, sctp, udplite or its number)" },
+		{ "drop proto tcp src 10.0.0.0/8 dport 22",
+		  "demo.conf:1:31: 'dport' must follow 'proto tcp' directly" },
+		{ "drop proto 17 in inside sport 53",
+		  "demo.conf:1:25: 'sport' must follow 'proto 17' directly" },
+		{ "drop proto tcp dport 22 dport 23", "demo.conf:1:25: 'dport' given twice in one rule" },
+		{ "drop proto tcp sport 1 dport 2 sport 1",
+		  "demo.conf:1:32: 'sport' given twice in one rule" },
+		{ "drop proto udp dport 22 in outside dport 23",
+		  "demo.conf:1:36: 'dport' given twice in one rule" },
+		{ "drop proto tcp dport", "demo.conf:1:21: missing argument after 'dport'" },
+		{ "drop proto tcp sport 1 dport", "demo.conf:1:29: missing argument after 'dport'" },
+		{ "drop proto tcp dport 443-80", "demo.conf:1:22: range '443-80' ends before it starts" },
+		{ "drop proto tcp dport 65536", "demo.conf:1:22: '65536' is out of range (ports are 0-65535)" },
+		{ "drop proto tcp dport 1-65536",
+		  "demo.conf:1:22: '1-65536' is out of range (ports are 0-65535)" },
+		{ "drop proto tcp sport 99999999999",
+		  "demo.conf:1:22: '99999999999' is out of range (ports are 0-65535)" },
+		{ "drop proto tcp dport http",
+		  "demo.conf:1:22: 'http' is not a port or a range (P or P-Q)" },
+		{ "drop proto tcp dport -1", "demo.conf:1:22: '-1' is not a port or a range (P or P-Q)" },
+		{ "drop proto tcp dport 1-", "demo.conf:1:22: '1-' is not a port or a range (P or P-Q)" },
+		{ "drop proto tcp dport -", "demo.conf:1:22: '-' is not a port or a range (P or P-Q)" },
+		{ "drop proto tcp dport 1-2-3",
+		  "demo.conf:1:22: '1-2-3' is not a port or a range (P or P-Q)" },
+		{ "drop proto tcp dport 0x50", "demo.conf:1:22: '0x50' is not a port or a range (P or P-Q)" },
+		{ "drop proto tcp dport 1,2", "demo.conf:1:22: '1,2' is not a port or a range (P or P-Q)" },
+		{ "drop proto tcp Dport 1",
+		  "demo.conf:1:16: unknown match 'Dport' (expected src, dst, proto, icmp, icmp6 or in)" },
+	};
+
+	(void)state;
+	run_err_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* What sport and dport put in the rule; the protocol names with ports. */
+static void test_ports(void **state)
+{
+	struct fw_config c;
+	char err[CTL_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(parse("drop proto tcp dport 22\n"
+			       "pass proto udp sport 53 dport 1024-65535 src 10.0.0.0/8\n"
+			       "drop proto sctp dport 0-65535 sport 0\n"
+			       "drop proto dccp\ndrop proto udplite sport 007-0080\n"
+			       "drop proto 6 sport 65535\n", &c, err), 0);
+	assert_int_equal(c.nrules, 6);
+	assert_int_equal(c.rules[0].match, FP_MATCH_PROTO | FP_MATCH_DPORT);
+	assert_int_equal(c.rules[0].proto, FP_PROTO_TCP);
+	assert_int_equal(c.rules[0].dport_lo, 22);
+	assert_int_equal(c.rules[0].dport_hi, 22);
+	assert_int_equal(c.rules[0].sport_lo, 0);
+	assert_int_equal(c.rules[0].sport_hi, 0);
+	assert_int_equal(c.rules[1].match, FP_MATCH_PROTO | FP_MATCH_SPORT | FP_MATCH_DPORT |
+			 FP_MATCH_SRC | FP_MATCH_FAMILY);
+	assert_int_equal(c.rules[1].sport_lo, 53);
+	assert_int_equal(c.rules[1].sport_hi, 53);
+	assert_int_equal(c.rules[1].dport_lo, 1024);
+	assert_int_equal(c.rules[1].dport_hi, 65535);
+	assert_int_equal(c.rules[2].proto, FP_PROTO_SCTP);
+	assert_int_equal(c.rules[2].match, FP_MATCH_PROTO | FP_MATCH_SPORT | FP_MATCH_DPORT);
+	assert_int_equal(c.rules[2].dport_lo, 0);
+	assert_int_equal(c.rules[2].dport_hi, 65535);
+	assert_int_equal(c.rules[3].proto, FP_PROTO_DCCP);
+	assert_int_equal(c.rules[3].match, FP_MATCH_PROTO);
+	assert_int_equal(c.rules[4].proto, FP_PROTO_UDPLITE);
+	assert_int_equal(c.rules[4].sport_lo, 7);
+	assert_int_equal(c.rules[4].sport_hi, 80);
+	assert_int_equal(c.rules[5].proto, FP_PROTO_TCP);
+	assert_int_equal(c.rules[5].match, FP_MATCH_PROTO | FP_MATCH_SPORT);
+	assert_int_equal(c.rules[5].sport_lo, 65535);
+	assert_int_equal(c.rules[5].dport_hi, 0);
+	ctl_config_fini(&c);
 }
 
 static void test_too_many_words(void **state)
@@ -902,6 +997,17 @@ static void test_round_trip(void **state)
 		{ "drop dst ::/0 proto 255", "drop dst ::/0 proto 255" },
 		{ "pass src ::ffff:192.0.2.1", "pass src ::ffff:192.0.2.1" },
 		{ "drop src 10.1.2.3/32", "drop src 10.1.2.3" },
+		{ "drop proto 132", "drop proto sctp" },
+		{ "drop proto 33", "drop proto dccp" },
+		{ "drop proto 136", "drop proto udplite" },
+		{ "drop proto tcp dport 22", "drop proto tcp dport 22" },
+		{ "drop proto tcp dport 22-22", "drop proto tcp dport 22" },
+		{ "drop in inside dst 2001:db8::/32 proto udp dport 53 sport 1024-65535",
+		  "drop dst 2001:db8::/32 proto udp sport 1024-65535 dport 53 in inside" },
+		{ "pass proto 6 sport 0-65535", "pass proto tcp sport 0-65535" },
+		{ "drop proto 132 sport 0 dport 65535", "drop proto sctp sport 0 dport 65535" },
+		{ "drop proto 33 dport 1-2", "drop proto dccp dport 1-2" },
+		{ "drop proto udplite sport 007", "drop proto udplite sport 7" },
 	};
 	struct fw_config a, b;
 	char err[CTL_ERR_LEN], buf[256];
@@ -1061,6 +1167,8 @@ int main(void)
 		cmocka_unit_test(test_errors_keys),
 		cmocka_unit_test(test_errors_lists),
 		cmocka_unit_test(test_errors_rules),
+		cmocka_unit_test(test_errors_ports),
+		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_too_many_words),
 		cmocka_unit_test(test_twice),
 		cmocka_unit_test(test_include),

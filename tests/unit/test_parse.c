@@ -34,6 +34,8 @@
 
 struct expect {
 	uint8_t cls, proto, has_icmp, icmp_type, icmp_code, nvlan, is_frag;
+	uint8_t has_ports;
+	uint16_t sport, dport;
 	uint16_t ethertype;
 };
 
@@ -45,10 +47,31 @@ struct good_case {
 
 #define E4(...) { .cls = FP_PKT_IPV4, .ethertype = PB_ETH_P_IPV4, __VA_ARGS__ }
 #define E6(...) { .cls = FP_PKT_IPV6, .ethertype = PB_ETH_P_IPV6, __VA_ARGS__ }
+/* A frame's ports (P) and the parse that reads them (HAS). */
+#define P(s, d) .sport = (s), .dport = (d)
+#define HAS(s, d) .has_ports = 1, P(s, d)
 
 static const struct good_case good_cases[] = {
-	{ "udp4", { IP4(.proto = 17, .payload = 10) }, E4(.proto = 17) },
-	{ "tcp4", { IP4(.proto = 6, .payload = 3) }, E4(.proto = 6) },
+	{ "udp4", { IP4(.proto = 17, .payload = 10, P(4000, 53)) },
+	  E4(.proto = 17, HAS(4000, 53)) },
+	{ "tcp4", { IP4(.proto = 6, .payload = 3, P(4000, 443)) },
+	  E4(.proto = 6, HAS(4000, 443)) },
+	{ "udp4-ports-0-65535", { IP4(.proto = 17, P(0, 65535)) },
+	  E4(.proto = 17, HAS(0, 65535)) },
+	{ "tcp4-ports-65535-1", { IP4(.proto = 6, P(65535, 1)) },
+	  E4(.proto = 6, HAS(65535, 1)) },
+	{ "sctp4", { IP4(.proto = 132, .payload = 16, P(2905, 36412)) },
+	  E4(.proto = 132, HAS(2905, 36412)) },
+	{ "dccp4", { IP4(.proto = 33, P(5001, 5002)) },
+	  E4(.proto = 33, HAS(5001, 5002)) },
+	{ "udplite4", { IP4(.proto = 136, .payload = 5, P(1, 2)) },
+	  E4(.proto = 136, HAS(1, 2)) },
+	{ "udp4-first-fragment",
+	  { IP4(.proto = 17, .ip4_frag = PB_IPV4_MF, .payload = 64, P(53, 1234)) },
+	  E4(.proto = 17, .is_frag = 1, HAS(53, 1234)) },
+	{ "tcp4-middle-fragment",
+	  { IP4(.proto = 6, .ip4_frag = PB_IPV4_MF | 3, P(80, 8080)) },
+	  E4(.proto = 6, .is_frag = 1) },
 	{ "icmp4-echo", { IP4(.proto = 1, .icmp_type = 8) },
 	  E4(.proto = 1, .has_icmp = 1, .icmp_type = 8) },
 	{ "icmp4-unreach-padded",
@@ -63,8 +86,8 @@ static const struct good_case good_cases[] = {
 	{ "ipv4-options-4", { IP4(.proto = 1, .icmp_type = 11, .icmp_code = 1,
 				  .ip4_optlen = 4) },
 	  E4(.proto = 1, .has_icmp = 1, .icmp_type = 11, .icmp_code = 1) },
-	{ "ipv4-options-40", { IP4(.proto = 17, .ip4_optlen = 40) },
-	  E4(.proto = 17) },
+	{ "ipv4-options-40", { IP4(.proto = 17, .ip4_optlen = 40, P(7, 9)) },
+	  E4(.proto = 17, HAS(7, 9)) },
 	{ "ipv4-options-40-icmp", { IP4(.proto = 1, .icmp_type = 5,
 					.icmp_code = 2, .ip4_optlen = 40) },
 	  E4(.proto = 1, .has_icmp = 1, .icmp_type = 5, .icmp_code = 2) },
@@ -79,10 +102,31 @@ static const struct good_case good_cases[] = {
 	  { IP4(.proto = 1, .icmp_type = 8, .ip4_frag = 1) },
 	  E4(.proto = 1, .is_frag = 1) },
 	{ "ipv4-last-fragment-udp",
-	  { IP4(.proto = 17, .ip4_frag = 0x1fff) },
+	  { IP4(.proto = 17, .ip4_frag = 0x1fff, P(4000, 53)) },
 	  E4(.proto = 17, .is_frag = 1) },
-	{ "udp6", { IP6(.proto = 17, .payload = 20) }, E6(.proto = 17) },
-	{ "tcp6", { IP6(.proto = 6) }, E6(.proto = 6) },
+	{ "udp6", { IP6(.proto = 17, .payload = 20, P(546, 547)) },
+	  E6(.proto = 17, HAS(546, 547)) },
+	{ "tcp6", { IP6(.proto = 6, P(50000, 22)) }, E6(.proto = 6, HAS(50000, 22)) },
+	{ "sctp6", { IP6(.proto = 132, P(9, 65535)) }, E6(.proto = 132, HAS(9, 65535)) },
+	{ "dccp6", { IP6(.proto = 33, .payload = 4, P(0, 0)) }, E6(.proto = 33, HAS(0, 0)) },
+	{ "udplite6", { IP6(.proto = 136, P(1000, 2000)) },
+	  E6(.proto = 136, HAS(1000, 2000)) },
+	{ "ipv6-chain-udp-ports",
+	  { IP6(.proto = 17, .next = 3, .ext = { PB_NH_HOPOPTS, PB_NH_ROUTING, PB_NH_DSTOPTS },
+		.ext_len = { 16, 24, 8 }, P(123, 4567)) },
+	  E6(.proto = 17, HAS(123, 4567)) },
+	{ "ipv6-ah-sctp-ports",
+	  { IP6(.proto = 132, .next = 2, .ext = { PB_NH_DSTOPTS, PB_NH_AH },
+		.ext_len = { 8, 12 }, P(38412, 38412)) },
+	  E6(.proto = 132, HAS(38412, 38412)) },
+	{ "ipv6-first-fragment-tcp",
+	  { IP6(.proto = 6, .next = 2, .ext = { PB_NH_HOPOPTS, PB_NH_FRAGMENT },
+		.frag_more = 1, .payload = 100, P(443, 61000)) },
+	  E6(.proto = 6, .is_frag = 1, HAS(443, 61000)) },
+	{ "ipv6-later-fragment-udp",
+	  { IP6(.proto = 17, .next = 1, .ext = { PB_NH_FRAGMENT },
+		.frag_off = 1448, P(53, 53)) },
+	  E6(.proto = 17, .is_frag = 1) },
 	{ "icmp6-echo", { IP6(.proto = 58, .icmp_type = 128) },
 	  E6(.proto = 58, .has_icmp = 1, .icmp_type = 128) },
 	{ "icmp6-unreach", { IP6(.proto = 58, .icmp_type = 1, .icmp_code = 4,
@@ -93,8 +137,8 @@ static const struct good_case good_cases[] = {
 	{ "ipv6-no-next-header", { IP6(.proto = 59, .payload = 4) },
 	  E6(.proto = 59) },
 	{ "vlan1-udp4", { IP4(.proto = 17, .ntags = 1,
-			      .tpid = { PB_ETH_P_8021Q }) },
-	  E4(.proto = 17, .nvlan = 1) },
+			      .tpid = { PB_ETH_P_8021Q }, P(68, 67)) },
+	  E4(.proto = 17, .nvlan = 1, HAS(68, 67)) },
 	{ "vlan2-qinq-icmp4",
 	  { IP4(.proto = 1, .icmp_type = 8, .ntags = 2,
 		.tpid = { PB_ETH_P_8021AD, PB_ETH_P_8021Q }) },
@@ -106,24 +150,24 @@ static const struct good_case good_cases[] = {
 	{ "vlan4-tcp6",
 	  { IP6(.proto = 6, .ntags = 4,
 		.tpid = { PB_ETH_P_8021AD, PB_ETH_P_8021Q, PB_ETH_P_8021AD,
-			  PB_ETH_P_8021Q }) },
-	  E6(.proto = 6, .nvlan = 4) },
+			  PB_ETH_P_8021Q }, P(1, 65534)) },
+	  E6(.proto = 6, .nvlan = 4, HAS(1, 65534)) },
 	{ "vlan4-icmp4-padded",
 	  { IP4(.proto = 1, .icmp_type = 13, .ntags = 4, .pad = 3,
 		.tpid = { PB_ETH_P_8021Q, PB_ETH_P_8021Q, PB_ETH_P_8021Q,
 			  PB_ETH_P_8021Q }) },
 	  E4(.proto = 1, .has_icmp = 1, .icmp_type = 13, .nvlan = 4) },
 	{ "ipv6-hopopts-udp",
-	  { IP6(.proto = 17, .next = 1, .ext = { PB_NH_HOPOPTS }) },
-	  E6(.proto = 17) },
+	  { IP6(.proto = 17, .next = 1, .ext = { PB_NH_HOPOPTS }, P(4000, 53)) },
+	  E6(.proto = 17, HAS(4000, 53)) },
 	{ "ipv6-hopopts-24-icmp6",
 	  { IP6(.proto = 58, .icmp_type = 143, .next = 1,
 		.ext = { PB_NH_HOPOPTS }, .ext_len = { 24 }) },
 	  E6(.proto = 58, .has_icmp = 1, .icmp_type = 143) },
 	{ "ipv6-routing-tcp",
 	  { IP6(.proto = 6, .next = 1, .ext = { PB_NH_ROUTING },
-		.ext_len = { 40 }) },
-	  E6(.proto = 6) },
+		.ext_len = { 40 }, P(4000, 443)) },
+	  E6(.proto = 6, HAS(4000, 443)) },
 	{ "ipv6-dstopts-icmp6",
 	  { IP6(.proto = 58, .icmp_type = 129, .next = 1,
 		.ext = { PB_NH_DSTOPTS }, .ext_len = { 16 }) },
@@ -134,8 +178,8 @@ static const struct good_case good_cases[] = {
 	  E6(.proto = 58, .has_icmp = 1, .icmp_type = 2) },
 	{ "ipv6-ah24-udp",
 	  { IP6(.proto = 17, .next = 1, .ext = { PB_NH_AH },
-		.ext_len = { 24 }) },
-	  E6(.proto = 17) },
+		.ext_len = { 24 }, P(500, 4500)) },
+	  E6(.proto = 17, HAS(500, 4500)) },
 	{ "ipv6-hopopts-esp",
 	  { IP6(.proto = 50, .payload = 16, .next = 1,
 		.ext = { PB_NH_HOPOPTS }) },
@@ -145,8 +189,8 @@ static const struct good_case good_cases[] = {
 		.ext = { PB_NH_FRAGMENT }, .frag_more = 1, .payload = 64) },
 	  E6(.proto = 58, .has_icmp = 1, .icmp_type = 128, .is_frag = 1) },
 	{ "ipv6-atomic-fragment-udp",
-	  { IP6(.proto = 17, .next = 1, .ext = { PB_NH_FRAGMENT }) },
-	  E6(.proto = 17, .is_frag = 1) },
+	  { IP6(.proto = 17, .next = 1, .ext = { PB_NH_FRAGMENT }, P(4000, 53)) },
+	  E6(.proto = 17, .is_frag = 1, HAS(4000, 53)) },
 	{ "ipv6-later-fragment-icmp6",
 	  { IP6(.proto = 58, .icmp_type = 128, .next = 1,
 		.ext = { PB_NH_FRAGMENT }, .frag_off = 1448, .frag_more = 1) },
@@ -159,8 +203,8 @@ static const struct good_case good_cases[] = {
 	  { IP6(.proto = 17, .next = 6,
 		.ext = { PB_NH_HOPOPTS, PB_NH_DSTOPTS, PB_NH_ROUTING,
 			 PB_NH_FRAGMENT, PB_NH_AH, PB_NH_DSTOPTS },
-		.ext_len = { 8, 16, 24, 8, 16, 8 }) },
-	  E6(.proto = 17, .is_frag = 1) },
+		.ext_len = { 8, 16, 24, 8, 16, 8 }, P(4000, 53)) },
+	  E6(.proto = 17, .is_frag = 1, HAS(4000, 53)) },
 	{ "ipv6-chain-8-icmp6",
 	  { IP6(.proto = 58, .icmp_type = 4, .icmp_code = 2, .next = 8,
 		.ext = { PB_NH_HOPOPTS, PB_NH_DSTOPTS, PB_NH_DSTOPTS,
@@ -214,6 +258,9 @@ static void check_good(const char *name, const struct fp_pkt *p,
 	CHECK_FIELD(name, p->icmp_code, e->icmp_code);
 	CHECK_FIELD(name, p->nvlan, e->nvlan);
 	CHECK_FIELD(name, p->is_fragment, e->is_frag);
+	CHECK_FIELD(name, p->has_ports, e->has_ports);
+	CHECK_FIELD(name, p->sport, e->sport);
+	CHECK_FIELD(name, p->dport, e->dport);
 	CHECK_FIELD(name, p->ethertype, e->ethertype);
 	if (memcmp(p->src, src, 16) || memcmp(p->dst, dst, 16))
 		fail_msg("%s: src/dst differ from the frame's", name);
@@ -563,6 +610,67 @@ static size_t mk_icmp6_after_ext_empty(uint8_t *b)
 	return len;
 }
 
+/* A protocol with ports whose datagram ends n bytes into the L4 header. */
+static size_t mk_ports4(uint8_t *b, uint8_t proto, unsigned optlen, uint16_t frag,
+			unsigned n)
+{
+	const struct pb_frame f = { IP4(.proto = proto, .ip4_optlen = optlen,
+					.ip4_frag = frag, P(1234, 80)) };
+	size_t len = pb_build(b, FRAME_MAX, &f, NULL);
+
+	pb_set_ipv4_tot(b + L3, (uint16_t)(20 + optlen + n));
+	return len; /* the rest of the header is Ethernet padding */
+}
+
+static size_t mk_udp4_3_bytes(uint8_t *b)
+{
+	return mk_ports4(b, 17, 0, 0, 3);
+}
+
+static size_t mk_tcp4_0_bytes(uint8_t *b)
+{
+	return mk_ports4(b, 6, 0, PB_IPV4_DF, 0);
+}
+
+static size_t mk_sctp4_options_2_bytes(uint8_t *b)
+{
+	return mk_ports4(b, 132, 8, 0, 2);
+}
+
+static size_t mk_udp4_first_frag_3_bytes(uint8_t *b)
+{
+	return mk_ports4(b, 17, 0, PB_IPV4_MF, 3);
+}
+
+static size_t mk_udp6_3_bytes(uint8_t *b)
+{
+	const struct pb_frame f = { IP6(.proto = 17, P(1234, 80)) };
+	size_t len = pb_build(b, FRAME_MAX, &f, NULL);
+
+	pb_set_ipv6_plen(b + L3, 3);
+	return len;
+}
+
+static size_t mk_dccp6_after_ext_0_bytes(uint8_t *b)
+{
+	const struct pb_frame f = { IP6(.proto = 33, .next = 2,
+		.ext = { PB_NH_HOPOPTS, PB_NH_DSTOPTS }, P(1234, 80)) };
+	size_t len = pb_build(b, FRAME_MAX, &f, NULL);
+
+	pb_set_ipv6_plen(b + L3, 16);
+	return len;
+}
+
+static size_t mk_udplite6_first_frag_1_byte(uint8_t *b)
+{
+	const struct pb_frame f = { IP6(.proto = 136, .next = 1,
+		.ext = { PB_NH_FRAGMENT }, .frag_more = 1, P(1234, 80)) };
+	size_t len = pb_build(b, FRAME_MAX, &f, NULL);
+
+	pb_set_ipv6_plen(b + L3, 8 + 1);
+	return len;
+}
+
 static const struct bad_case bad_cases[] = {
 	{ "runt-0", mk_empty, FP_BAD_RUNT },
 	{ "runt-1", mk_runt1, FP_BAD_RUNT },
@@ -597,6 +705,13 @@ static const struct bad_case bad_cases[] = {
 	{ "icmp4-first-fragment-empty", mk_icmp4_first_frag_empty, FP_BAD_L4 },
 	{ "icmp6-1-byte", mk_icmp6_one_byte, FP_BAD_L4 },
 	{ "icmp6-after-ext-empty", mk_icmp6_after_ext_empty, FP_BAD_L4 },
+	{ "udp4-3-bytes", mk_udp4_3_bytes, FP_BAD_L4 },
+	{ "tcp4-0-bytes", mk_tcp4_0_bytes, FP_BAD_L4 },
+	{ "sctp4-options-2-bytes", mk_sctp4_options_2_bytes, FP_BAD_L4 },
+	{ "udp4-first-fragment-3-bytes", mk_udp4_first_frag_3_bytes, FP_BAD_L4 },
+	{ "udp6-3-bytes", mk_udp6_3_bytes, FP_BAD_L4 },
+	{ "dccp6-after-ext-0-bytes", mk_dccp6_after_ext_0_bytes, FP_BAD_L4 },
+	{ "udplite6-first-fragment-1-byte", mk_udplite6_first_frag_1_byte, FP_BAD_L4 },
 };
 
 static void test_bad(void **state)
@@ -661,10 +776,44 @@ static void test_later_fragment_ignores_l4(void **state)
 	assert_int_equal(pkt.is_fragment, 1);
 }
 
+/* A later fragment has no ports, even with no L4 bytes at all; exactly
+ * four bytes of a first fragment are enough. */
+static void test_later_fragment_has_no_ports(void **state)
+{
+	struct pb_frame f4 = { IP4(.proto = 17, .ip4_frag = 8, P(53, 53)) };
+	struct pb_frame f6 = { IP6(.proto = 6, .next = 1, .ext = { PB_NH_FRAGMENT },
+				   .frag_off = 8, P(53, 53)) };
+	uint8_t frame[FRAME_MAX];
+	struct fp_pkt pkt;
+	size_t len;
+
+	(void)state;
+	len = pb_build(frame, sizeof(frame), &f4, NULL);
+	pb_set_ipv4_tot(frame + L3, 20);
+	assert_int_equal(parse_exact(frame, len, &pkt), FP_PKT_IPV4);
+	assert_int_equal(pkt.has_ports, 0);
+	assert_int_equal(pkt.sport, 0);
+	assert_int_equal(pkt.dport, 0);
+	assert_int_equal(pkt.is_fragment, 1);
+	len = pb_build(frame, sizeof(frame), &f6, NULL);
+	pb_set_ipv6_plen(frame + L3, 8);
+	assert_int_equal(parse_exact(frame, len, &pkt), FP_PKT_IPV6);
+	assert_int_equal(pkt.has_ports, 0);
+	assert_int_equal(pkt.proto, 6);
+	f4.ip4_frag = PB_IPV4_MF;
+	len = pb_build(frame, sizeof(frame), &f4, NULL);
+	pb_set_ipv4_tot(frame + L3, 24);
+	assert_int_equal(parse_exact(frame, len, &pkt), FP_PKT_IPV4);
+	assert_int_equal(pkt.has_ports, 1);
+	assert_int_equal(pkt.sport, 53);
+	assert_int_equal(pkt.dport, 53);
+}
+
 static const struct CMUnitTest misc_tests[] = {
 	cmocka_unit_test(test_bad_corpus_covers_all),
 	cmocka_unit_test(test_bad_names),
 	cmocka_unit_test(test_later_fragment_ignores_l4),
+	cmocka_unit_test(test_later_fragment_has_no_ports),
 };
 
 #define N_TESTS (2 * NELEM(good_cases) + NELEM(bad_cases) + NELEM(misc_tests))

@@ -1,7 +1,8 @@
 /* tests/unit/test_request.c - the control socket's requests (ctl_request.c):
  * every command parses, every kind of bad request gets its message; one
  * rule from text (edit.c); and trace (trace.c) agrees with the classifier
- * on described packets. */
+ * on described packets, ports included. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -83,6 +84,14 @@ static void test_edit_rule(void **state)
 	ctl_rule_format(&r, text, sizeof(text));
 	assert_string_equal(text, "drop src 198.18.0.0/24 proto icmp");
 	assert_int_equal(r.file, CTL_FILE_EDITED);
+	assert_int_equal(ctl_edit_parse_rule("pass dport 443 sport 1024-65535 proto tcp", "rule", &r,
+					     err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "rule:1:6: 'dport' must follow 'proto P', P a protocol with ports "
+			    "(tcp, udp, dccp, sctp, udplite or its number)");
+	assert_int_equal(ctl_edit_parse_rule("pass proto tcp dport 443 sport 1024-65535", "rule", &r,
+					     err, sizeof(err)), 0);
+	ctl_rule_format(&r, text, sizeof(text));
+	assert_string_equal(text, "pass proto tcp sport 1024-65535 dport 443");
 	assert_int_not_equal(ctl_edit_parse_rule("port outside x", "rule", &r, err, sizeof(err)), 0);
 	assert_string_equal(err, "rule:1:1: a rule starts with 'drop' or 'pass'");
 	assert_int_not_equal(ctl_edit_parse_rule("drop src 1.2.3.4/33", "rule", &r, err, sizeof(err)), 0);
@@ -133,6 +142,63 @@ static void test_trace(void **state)
 	ctl_config_fini(&cfg);
 }
 
+/* sport and dport in a description: the frame carries them, and port
+ * rules decide it as the workers would. */
+static void test_trace_ports(void **state)
+{
+	static const char conf[] = "pass proto tcp sport 1024-65535 dport 22 src 198.18.0.0/16\n"
+				   "drop proto tcp dport 22\ndrop proto udp dport 53\n"
+				   "pass proto sctp sport 0-65535\ndrop proto 136 dport 0\n";
+	static const struct {
+		const char *pkt;
+		int verdict;
+		uint32_t rule;
+	} cases[] = {
+		{ "src 198.18.1.1 dst 198.19.1.1 proto tcp sport 40000 dport 22 in outside", FP_PASS, 0 },
+		{ "src 198.18.1.1 dst 198.19.1.1 proto tcp sport 1023 dport 22 in outside", FP_DROP, 1 },
+		{ "src 10.1.1.1 dst 198.19.1.1 proto tcp sport 65535 dport 22 in outside", FP_DROP, 1 },
+		{ "src 198.18.1.1 dst 198.19.1.1 proto 6 dport 22 in inside", FP_DROP, 1 },
+		{ "src 198.18.1.1 dst 198.19.1.1 proto tcp sport 22 dport 23 in inside", FP_PASS, FP_NO_RULE },
+		{ "src 198.18.1.1 dst 198.19.1.1 proto udp dport 53 sport 53 in outside", FP_DROP, 2 },
+		{ "src 198.18.1.1 dst 198.19.1.1 proto udp dport 54 in outside", FP_PASS, FP_NO_RULE },
+		{ "src 2001:db8::1 dst 2001:db8::2 proto udp dport 53 in inside", FP_DROP, 2 },
+		{ "src 2001:db8::1 dst 2001:db8::2 proto sctp in inside", FP_PASS, 3 },
+		{ "src 198.18.1.1 dst 198.19.1.1 proto udplite sport 9 in outside", FP_DROP, 4 },
+		{ "src 198.18.1.1 dst 198.19.1.1 proto udplite dport 1 in outside", FP_PASS, FP_NO_RULE },
+		{ "src 198.18.1.1 dst 198.19.1.1 proto dccp sport 1 dport 22 in outside", FP_PASS, FP_NO_RULE },
+	};
+	struct fw_config cfg;
+	struct fp_ruleset *rs;
+	struct ctl_trace t;
+	char err[CTL_ERR_LEN], desc[CTL_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(ctl_config_parse_buf(conf, sizeof(conf) - 1, "t.conf", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(fp_ruleset_create(cfg.rules, cfg.nrules, &cfg.policy, &rs), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(ctl_trace_run(rs, cases[i].pkt, &t, err, sizeof(err)), 0);
+		if (t.dec.verdict != cases[i].verdict || t.dec.rule != cases[i].rule)
+			fail_msg("%s: measured verdict %d rule %u, expected %d and %u", cases[i].pkt,
+				 t.dec.verdict, t.dec.rule, cases[i].verdict, cases[i].rule);
+	}
+	ctl_trace_run(rs, cases[5].pkt, &t, err, sizeof(err));
+	ctl_trace_format(&t, desc, sizeof(desc));
+	assert_string_equal(desc, "src 198.18.1.1 dst 198.19.1.1 proto udp sport 53 dport 53 in outside");
+	assert_int_not_equal(ctl_trace_run(rs, "src 198.18.1.1 dst 198.19.1.1 proto tcp dport 1-2 in outside",
+					   &t, err, sizeof(err)), 0);
+	assert_string_equal(err, "packet: sport and dport must be single ports, not ranges");
+	assert_int_not_equal(ctl_trace_run(rs, "src 198.18.1.1 dst 198.19.1.1 proto icmp dport 1 in outside",
+					   &t, err, sizeof(err)), 0);
+	assert_string_equal(err, "packet:1:42: 'proto icmp' has no ports ('dport' needs tcp, udp, dccp, "
+			    "sctp, udplite or its number)");
+	assert_int_not_equal(ctl_trace_run(rs, "src 198.18.1.1 dst 198.19.1.1 sport 1 proto tcp in outside",
+					   &t, err, sizeof(err)), 0);
+	assert_string_equal(err, "packet:1:31: 'sport' must follow 'proto P', P a protocol with ports "
+			    "(tcp, udp, dccp, sctp, udplite or its number)");
+	fp_ruleset_destroy(rs);
+	ctl_config_fini(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_edit_rule),
 		cmocka_unit_test(test_trace),
+		cmocka_unit_test(test_trace_ports),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
