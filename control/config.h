@@ -60,7 +60,7 @@ struct fw_config {
 	uint8_t log_level;                 /* enum fw_log_level */
 	char **files;                      /* every file read; fp_rule.file indexes it */
 	uint32_t nfiles;
-	struct fp_rule *rules;             /* heap, in file order */
+	struct fp_rule *rules;             /* a bigmem.h block, in file order */
 	size_t nrules;
 	size_t rules_cap;
 };

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bigmem.h"
 #include "config_parse.h"
 
 _Static_assert(FW_MAX_QUEUES <= 64, "queue_mask holds one bit per queue");
@@ -565,7 +566,7 @@ void ctl_config_fini(struct fw_config *cfg)
 	for (uint32_t i = 0; i < cfg->nfiles; i++)
 		free(cfg->files[i]);
 	free(cfg->files);
-	free(cfg->rules);
+	fp_big_free(cfg->rules);
 	ctl_config_init(cfg);
 }
 

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bigmem.h"
 #include "config_lint.h"
 
 #define CTL_NONE SIZE_MAX
@@ -78,15 +79,15 @@ static int ctl_table_init(struct ctl_table *t, const struct fw_config *cfg, ctl_
 	t->mask = cap - 1;
 	t->key_of = key_of;
 	t->rules = cfg->rules;
-	t->slot = calloc(cap, sizeof(*t->slot));
-	t->tag = malloc(cap);
+	t->slot = fp_big_alloc(cap * sizeof(*t->slot), 1);
+	t->tag = fp_big_alloc(cap, 0);
 	return t->slot && t->tag ? 0 : -ENOMEM;
 }
 
 static void ctl_table_fini(struct ctl_table *t)
 {
-	free(t->slot);
-	free(t->tag);
+	fp_big_free(t->slot);
+	fp_big_free(t->tag);
 }
 
 /* The first rule stored under k, or CTL_NONE; with `add`, store `rule`

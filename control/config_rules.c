@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bigmem.h"
 #include "config_parse.h"
 
 /* State of one rule line while its matches are read. */
@@ -473,7 +474,7 @@ static int ctl_rules_reserve(struct ctl_parse *p)
 		cap = CTL_MAX_RULES;
 	if (cap > SIZE_MAX / sizeof(*r))
 		return ctl_oom(p);
-	r = realloc(c->rules, cap * sizeof(*r));
+	r = fp_big_realloc(c->rules, cap * sizeof(*r)); /* hugepages, no copies */
 	if (!r)
 		return ctl_oom(p);
 	c->rules = r;

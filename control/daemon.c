@@ -234,7 +234,7 @@ void ctl_daemon_edit(struct ctl_daemon *d, struct ctl_client_ref c, struct fp_ru
 	int err;
 
 	if (d->reload) {
-		free(rules);
+		fp_big_free(rules);
 		json_decref(gone);
 		return ctl_server_fail(d->server, c, "a reload or another edit is running; try again");
 	}
@@ -265,7 +265,7 @@ static int ctl_edit_apply(struct ctl_daemon *d, struct ctl_loaded *next, char *e
 		ctl_config_fini(&next->cfg);
 		return -ENOMEM;
 	}
-	free(d->cfg.rules);
+	fp_big_free(d->cfg.rules);
 	d->cfg.rules = next->cfg.rules;
 	d->cfg.nrules = d->cfg.rules_cap = next->cfg.nrules;
 	next->cfg.rules = NULL;

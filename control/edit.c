@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bigmem.h"
 #include "edit.h"
 
 int ctl_edit_parse_rule(const char *text, const char *name, struct fp_rule *out, char *err,
@@ -45,7 +46,7 @@ int ctl_edit_insert(const struct fp_rule *rules, size_t n, const struct fp_rule 
 
 	if (pos > n)
 		return -EINVAL;
-	a = malloc((n + 1) * sizeof(*a));
+	a = fp_big_alloc((n + 1) * sizeof(*a), 0);
 	if (!a)
 		return -ENOMEM;
 	memcpy(a, rules, pos * sizeof(*a));
@@ -61,7 +62,7 @@ int ctl_edit_remove(const struct fp_rule *rules, size_t n, size_t index, struct 
 
 	if (index < 1 || index > n)
 		return -EINVAL;
-	a = malloc((n > 1 ? n - 1 : 1) * sizeof(*a));
+	a = fp_big_alloc((n > 1 ? n - 1 : 1) * sizeof(*a), 0);
 	if (!a)
 		return -ENOMEM;
 	memcpy(a, rules, (index - 1) * sizeof(*a));

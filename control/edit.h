@@ -16,12 +16,14 @@
 int ctl_edit_parse_rule(const char *text, const char *name, struct fp_rule *out, char *err,
 			size_t errlen);
 
-/* A new array: rules with r inserted before 1-based position `at` (0 or
- * n + 1: appended). -EINVAL (at out of range), -ENOMEM. */
+/* A new array (a bigmem.h block, like cfg->rules): rules with r inserted
+ * before 1-based position `at` (0 or n + 1: appended). -EINVAL (at out
+ * of range), -ENOMEM. */
 int ctl_edit_insert(const struct fp_rule *rules, size_t n, const struct fp_rule *r, size_t at,
 		    struct fp_rule **out);
 
-/* A new array: rules without the 1-based `index`. -EINVAL, -ENOMEM. */
+/* A new array (a bigmem.h block): rules without the 1-based `index`.
+ * -EINVAL, -ENOMEM. */
 int ctl_edit_remove(const struct fp_rule *rules, size_t n, size_t index, struct fp_rule **out);
 
 /* Where rule r came from: "FILE:LINE", or "xskwallctl" for an added one. */

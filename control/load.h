@@ -17,6 +17,10 @@ struct ctl_loaded {
  * nonzero with the reason in err, and *out is empty (nothing to free). */
 int ctl_load(const char *path, struct ctl_loaded *out, char *err, size_t errlen);
 
+/* Why fp_ruleset_create refused rules the parser accepted (-ENOMEM, or
+ * -E2BIG past a compiled-size limit of README's "Limits"). */
+const char *ctl_compile_strerror(int err);
+
 /* Free what a successful ctl_load gave; the result is empty again. */
 void ctl_loaded_fini(struct ctl_loaded *l);
 

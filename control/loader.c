@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
+#include "bigmem.h"
 #include "config_lint.h"
 #include "loader.h"
 
@@ -56,7 +57,7 @@ static void *ctl_loader_main(void *arg)
 					      &l->loaded.rules);
 		if (l->result) {
 			snprintf(l->err, sizeof(l->err), "cannot compile the rules: %s",
-				 strerror(-l->result));
+				 ctl_compile_strerror(l->result));
 			ctl_config_fini(&l->loaded.cfg);
 		}
 	}
@@ -109,7 +110,7 @@ int ctl_loader_start_compile(struct fp_rule *rules, size_t n, const struct fp_po
 	struct ctl_loader *l = calloc(1, sizeof(*l));
 
 	if (!l) {
-		free(rules);
+		fp_big_free(rules);
 		return -ENOMEM;
 	}
 	l->event_fd = -1;
