@@ -550,10 +550,10 @@ int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
 		return 1;
 	}
 	load_ns = ctl_mono_ns() - load_started;
-	ctl_lint_report(&l.cfg);
 	d.cfg = l.cfg;
 	ctl_apply_log_level(&d);
 	if (!ctl_daemon_start(&d, l.rules) && !ctl_privs_drop()) {
+		ctl_lint_report(&d.cfg); /* forwarding first: warnings can wait */
 		ctl_service_init(&d, ctl_mono_ns() - load_ns);
 		fw_info("running: %s (outside) <-> %s (inside), %u queues, %zu rules; "
 			"SIGHUP reloads, SIGUSR1 prints counters", d.cfg.port[FP_PORT_OUTSIDE],
