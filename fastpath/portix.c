@@ -242,6 +242,14 @@ int fp_portix_build(struct fp_ruleset *rs, const uint32_t *csig)
 	return err;
 }
 
+size_t fp_portix_bytes(const struct fp_ruleset *rs)
+{
+	return rs->npcls * (sizeof(*rs->pcls) + sizeof(*rs->prange)) +
+	       rs->npidx * sizeof(*rs->pidx) +
+	       rs->npseg * (sizeof(*rs->pstart) + sizeof(*rs->poff)) +
+	       rs->nplist * sizeof(*rs->plist);
+}
+
 void fp_portix_fini(struct fp_ruleset *rs)
 {
 	free(rs->pcls);

@@ -767,6 +767,17 @@ size_t fp_ruleset_count(const struct fp_ruleset *rs)
 	return rs->n;
 }
 
+size_t fp_ruleset_bytes(const struct fp_ruleset *rs)
+{
+	size_t slots = (size_t)1 << rs->sig_bits;
+
+	return sizeof(*rs) + rs->n * sizeof(*rs->actions) +
+	       (rs->own_rules ? rs->n * sizeof(*rs->own_rules) : 0) +
+	       slots * sizeof(*rs->sigs) + FP_CAND_COUNT * sizeof(*rs->cand) +
+	       (rs->bkeys ? ((size_t)1 << rs->bkey_bits) * sizeof(*rs->bkeys) : 0) +
+	       fp_lpm_bytes(&rs->lpm) + fp_portix_bytes(rs);
+}
+
 const struct fp_policy *fp_ruleset_policy(const struct fp_ruleset *rs)
 {
 	return &rs->policy;

@@ -38,6 +38,9 @@ int fp_ruleset_create_view(const struct fp_rule *rules, size_t n,
 void fp_ruleset_destroy(struct fp_ruleset *rs);
 
 size_t fp_ruleset_count(const struct fp_ruleset *rs);
+/* Bytes the compiled snapshot holds (not the per-rule counters, not a
+ * view's rules): what the benchmarks report as its size. */
+size_t fp_ruleset_bytes(const struct fp_ruleset *rs);
 const struct fp_policy *fp_ruleset_policy(const struct fp_ruleset *rs);
 const struct fp_rule *fp_ruleset_rule(const struct fp_ruleset *rs, size_t i);
 

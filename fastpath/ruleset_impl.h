@@ -230,6 +230,9 @@ static inline uint32_t fp_port_interval(const struct fp_ruleset *rs,
  * in rs->sigs. 0, -ENOMEM, or -E2BIG past FP_PORT_MAX_ENTRIES. */
 int fp_portix_build(struct fp_ruleset *rs, const uint32_t *csig);
 
+/* Bytes the port classes and indexes hold. */
+size_t fp_portix_bytes(const struct fp_ruleset *rs);
+
 /* Free what fp_portix_build allocated; safe on a half-built snapshot. */
 void fp_portix_fini(struct fp_ruleset *rs);
 
