@@ -13,6 +13,8 @@
  * the config swapped. Anything else leaves the running rules untouched. */
 #include <errno.h>
 #include <malloc.h>
+#include <pthread.h>
+#include <sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -495,6 +497,30 @@ static int ctl_daemon_start(struct ctl_daemon *d, struct fp_ruleset *rs)
 	return err;
 }
 
+/* Keep the control thread, and the loader threads it starts (they inherit
+ * its CPUs), off the CPUs that run workers when there are others: a
+ * reload's compile sharing a worker's CPU made the worker wait for it and
+ * its RX ring overflow (bench/run/loading.sh at 100 000 frames/s). With a
+ * worker on every CPU, or an unpinned one, nothing changes. */
+static void ctl_pin_off_workers(const struct fp_engine *e)
+{
+	cpu_set_t set;
+	int cpu;
+
+	if (pthread_getaffinity_np(pthread_self(), sizeof(set), &set))
+		return;
+	for (uint32_t i = 0; i < fp_engine_nqueues(e); i++) {
+		cpu = fp_engine_worker_cpu(e, i);
+		if (cpu < 0)
+			return;
+		CPU_CLR(cpu, &set);
+	}
+	if (!CPU_COUNT(&set))
+		return;
+	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
+		fw_dbg("cannot keep the control thread off the workers' CPUs");
+}
+
 static void ctl_service_init(struct ctl_daemon *d, uint64_t load_started)
 {
 	d->sv.config_path = d->path;
@@ -553,6 +579,7 @@ int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
 	d.cfg = l.cfg;
 	ctl_apply_log_level(&d);
 	if (!ctl_daemon_start(&d, l.rules) && !ctl_privs_drop()) {
+		ctl_pin_off_workers(d.engine);
 		ctl_lint_report(&d.cfg); /* forwarding first: warnings can wait */
 		ctl_service_init(&d, ctl_mono_ns() - load_ns);
 		fw_info("running: %s (outside) <-> %s (inside), %u queues, %zu rules; "

@@ -9,7 +9,7 @@ packages=(
 	libjansson-dev libmicrohttpd-dev libpcap-dev scdoc systemd
 	libcmocka-dev
 	bpftool linux-libc-dev
-	iproute2 ethtool iputils-ping procps util-linux gawk jq curl
+	iproute2 ethtool iputils-ping procps util-linux gawk jq curl time strace
 )
 [ "${1:-}" = --bench ] && packages+=(nftables libnftnl-dev gnuplot-nox)
 missing=()
