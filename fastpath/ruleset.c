@@ -115,9 +115,10 @@ struct fp_build {
 	uint32_t *gid;     /* per rule: node * 3 + shape - 1, or FP_NONE */
 	uint32_t *skey;    /* sig id -> key */
 	uint32_t nsig;
-	uint32_t *hkey;    /* key -> sig id hash while grouping */
-	uint32_t *hid;
-	unsigned hbits;
+	uint32_t *hkey;    /* key -> sig id hash while grouping, grown as */
+	uint32_t *hid;     /* signatures appear (a few, for most lists) */
+	unsigned sbits;
+	unsigned hbits;    /* the port class hash's: room for n classes */
 	uint32_t *pcl;     /* per rule: port class id, or FP_NONE */
 	uint32_t *csig;    /* port class id -> sig id, then its slot */
 	struct fp_prange *crange; /* port class id -> its ranges */
@@ -212,31 +213,69 @@ static int fp_build_alloc(struct fp_build *b)
 	b->skey = fp_big_alloc(n * sizeof(*b->skey), 0);
 	b->order = fp_big_alloc(n * sizeof(*b->order), 0);
 	b->pfx = fp_big_alloc(n * sizeof(*b->pfx), 0);
-	b->hkey = fp_big_alloc(((size_t)1 << b->hbits) * sizeof(*b->hkey), 0);
-	b->hid = fp_big_alloc(((size_t)1 << b->hbits) * sizeof(*b->hid), 0);
-	if (!b->node || !b->pcl || !b->gid || !b->skey || !b->order ||
-	    !b->pfx || !b->hkey || !b->hid)
+	if (!b->node || !b->pcl || !b->gid || !b->skey || !b->order || !b->pfx)
 		return -ENOMEM;
-	memset(b->hkey, 0xff, ((size_t)1 << b->hbits) * sizeof(*b->hkey));
 	return 0;
 }
 
-/* Signature id of key, new ids in order of first appearance. The hash
- * has room for n keys at half load, and there are at most n. */
-static uint32_t fp_build_sig_id(struct fp_build *b, uint32_t key)
+static void fp_sighash_put(struct fp_build *b, uint32_t key, uint32_t id)
 {
-	uint32_t mask = (1u << b->hbits) - 1;
-	uint32_t h = fp_sig_hash(key, b->hbits);
+	uint32_t mask = (1u << b->sbits) - 1;
+	uint32_t h = fp_sig_hash(key, b->sbits);
 
-	while (b->hkey[h] != FP_SIG_EMPTY) {
-		if (b->hkey[h] == key)
-			return b->hid[h];
+	while (b->hkey[h] != FP_SIG_EMPTY)
 		h = (h + 1) & mask;
+	b->hkey[h] = key;
+	b->hid[h] = id;
+}
+
+/* Room for one more signature at half load: a hash twice the size, the
+ * known signatures put back (their ids stay). */
+static int fp_sighash_grow(struct fp_build *b)
+{
+	unsigned bits = b->sbits ? b->sbits + 1 : 6;
+	size_t slots = (size_t)1 << bits;
+	uint32_t i, *key = fp_big_alloc(slots * sizeof(*key), 0);
+	uint32_t *id = fp_big_alloc(slots * sizeof(*id), 0);
+
+	if (!key || !id) {
+		fp_big_free(key);
+		fp_big_free(id);
+		return -ENOMEM;
 	}
+	memset(key, 0xff, slots * sizeof(*key));
+	fp_big_free(b->hkey);
+	fp_big_free(b->hid);
+	b->hkey = key;
+	b->hid = id;
+	b->sbits = bits;
+	for (i = 0; i < b->nsig; i++)
+		fp_sighash_put(b, b->skey[i], i);
+	return 0;
+}
+
+/* Signature id of key in *id, new ids in order of first appearance. */
+static int fp_build_sig_id(struct fp_build *b, uint32_t key, uint32_t *id)
+{
+	uint32_t mask, h;
+	int err;
+
+	if (2 * ((size_t)b->nsig + 1) > ((size_t)1 << b->sbits)) {
+		err = fp_sighash_grow(b);
+		if (err)
+			return err;
+	}
+	mask = (1u << b->sbits) - 1;
+	for (h = fp_sig_hash(key, b->sbits); b->hkey[h] != FP_SIG_EMPTY; h = (h + 1) & mask)
+		if (b->hkey[h] == key) {
+			*id = b->hid[h];
+			return 0;
+		}
 	b->hkey[h] = key;
 	b->hid[h] = b->nsig;
 	b->skey[b->nsig] = key;
-	return b->nsig++;
+	*id = b->nsig++;
+	return 0;
 }
 
 /* A port rule's ranges; 0-65535 where it has none. */
@@ -313,9 +352,9 @@ static int fp_build_nodes(struct fp_build *b)
 	int err = 0;
 
 	for (i = 0; i < b->n && !err; i++) {
-		b->node[i] = fp_build_sig_id(b, fp_rule_sig(&b->rules[i]));
+		err = fp_build_sig_id(b, fp_rule_sig(&b->rules[i]), &b->node[i]);
 		b->pcl[i] = FP_NONE;
-		if (b->rules[i].match & FP_MATCH_PORTS)
+		if (!err && (b->rules[i].match & FP_MATCH_PORTS))
 			err = fp_build_pclass(b, b->node[i], &b->rules[i],
 					      &b->pcl[i]);
 	}
