@@ -6,9 +6,15 @@
 #                         with the bare AF_XDP baselines and the calibration
 # The rate is the one bench-table.awk reports: dropped by the firewall for
 # a drop-heavy mix with rules (and the bare receive-and-drop), else forwarded.
+# When DIR holds ring.jsonl, plot-ring.sh plots it too; either file may be
+# missing.
 set -euo pipefail
 dir=$1
 res=$dir/results.jsonl
+if [ -s "$dir/ring.jsonl" ]; then
+	bash "$(dirname "$0")/plot-ring.sh" "$dir"
+fi
+[ -s "$res" ] || exit 0
 # medians FILTER: "scenario busy-poll mix rules median" per group, in order
 medians() {
 	awk -v filter="$1" '

@@ -312,6 +312,17 @@ bench_classify() {
 		--seconds "$seconds" | tee "$OUT/classify.jsonl"
 }
 
+# The worker's whole userspace path without the kernel (xskwall-ring-bench:
+# fp_worker_round on rings in plain memory, a stand-in for the kernel on the
+# same core, timed apart), on the firewall's first CPU, REPS interleaved
+# repetitions of every scenario.
+bench_ring() {
+	local args=(--seconds 0.5 --runs 5 --reps "$REPS")
+	((SMOKE)) && args=(--rules 10,1000 --target 1000+200 --seconds 0.02 --runs 1 --packets 4096)
+	echo "== worker path alone (one core, rings in memory)" >&2
+	"$BENCH_BIN/xskwall-ring-bench" --cpu "${FW_CPUS%%,*}" "${args[@]}" | tee "$OUT/ring.jsonl"
+}
+
 bench_report() {
 	bench_verdict
 	awk -f bench/report/bench-csv.awk "$OUT/results.jsonl" >"$OUT/results.csv"

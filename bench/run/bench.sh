@@ -29,11 +29,13 @@
 # into a bare XDP drop on fw's out0, and the in-kernel XDP devmap redirect
 # ceiling): calibration.json says whether the run is publishable. Then
 # reload (xskwall forwarding, its 100 000-rule config reloaded every
-# second) and the classifier alone (xskwall-classify-bench, one core, no
-# I/O). Output in DIR (default bench/results/DATE): results.jsonl (one JSON
-# line per measurement), results.csv, calibration.json, classify.jsonl,
-# and the plots; `awk -f bench/report/bench-table.awk DIR/results.jsonl` writes
-# the README's tables.
+# second), the classifier alone (xskwall-classify-bench, one core, no
+# I/O) and the worker's whole userspace path alone (xskwall-ring-bench: the
+# worker's own round on rings in memory, one core, no kernel). Output in DIR
+# (default bench/results/DATE): results.jsonl (one JSON line per
+# measurement), results.csv, calibration.json, classify.jsonl, ring.jsonl,
+# and the plots; `awk -f bench/report/bench-table.awk DIR/results.jsonl` and
+# `awk -f bench/report/ring-table.awk DIR/ring.jsonl` write the README's tables.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_RUN=10 WARMUP=2 RULES="0 10 1000 100000 1000000" BP_RULES="10 1000000" REPS=3
@@ -98,4 +100,5 @@ bench_rules "$reload_rules"
 bench_reload "$reload_rules"
 bench_calibrate end
 bench_classify
+bench_ring
 bench_report

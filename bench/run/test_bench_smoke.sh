@@ -2,8 +2,9 @@
 # Smoke test of the benchmark: a 2-second run of every scenario
 # (bench/run/bench.sh --smoke) and checks that the numbers are sane, not fast:
 # every scenario present, rates non-negative and bounded by what was sent,
-# forward-heavy runs forward, drop-heavy runs with rules drop, the CSV and
-# the plots exist. Exit 77 (skip) without root.
+# forward-heavy runs forward, drop-heavy runs with rules drop, the
+# classifier and worker-path stages wrote their lines, the CSV and the plots
+# exist. Exit 77 (skip) without root.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ "$(id -u)" = 0 ] || { echo "SKIP: the benchmark needs root"; exit 77; }
@@ -63,8 +64,12 @@ done <"$res"
 check "received <= sent, no rate above twice the offered rate, loss within 0..100%" '[ $sane = 1 ]'
 check "CSV has a header and 23 rows" '[ "$(wc -l <"$out/results.csv")" = 24 ]'
 check "classifier microbenchmark wrote lines" '[ "$(wc -l <"$out/classify.jsonl")" -ge 6 ]'
+# 3 families x 2 rule counts x 2 mixes + the targets' configuration x 2 mixes
+check "worker-path benchmark wrote its 14 lines" '[ "$(wc -l <"$out/ring.jsonl")" = 14 ]'
+check "worker-path benchmark: no frame lost" '! grep -q "\"frames_lost\":[1-9]" "$out/ring.jsonl"'
+check "the worker-path table script reads it" 'awk -f bench/report/ring-table.awk "$out/ring.jsonl" | grep -q "^| IPv4 | 10 | "'
 if command -v gnuplot >/dev/null; then
-	check "plots written" '[ -s "$out/mpps_by_scenario.png" ] && [ -s "$out/mpps_vs_rules.png" ]'
+	check "plots written" '[ -s "$out/mpps_by_scenario.png" ] && [ -s "$out/mpps_vs_rules.png" ] && [ -s "$out/ring_mpps_vs_rules.png" ]'
 fi
 ((fails)) && { echo "$fails check(s) failed"; tail -30 "$out/log"; exit 1; }
 echo "all passed"

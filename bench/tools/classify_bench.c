@@ -1,15 +1,12 @@
 /* bench/tools/classify_bench.c - xskwall-classify-bench: the classifier alone.
  *
  * No I/O, one core. For each (family, rule count) it builds a synthetic
- * rule list - the demo rules (a pass exception before a drop, drop ICMP
- * echo-request) followed by random /16-/32 (IPv4) or /32-/128 (IPv6)
- * source or destination drop prefixes - times fp_ruleset_create(), and
+ * rule list (rulegen.h: the demo rules, then random /16-/32 or /32-/128
+ * source or destination drop prefixes), times fp_ruleset_create(), and
  * measures ns per packet over a packet pool of which --hit-fraction
  * matches some drop rule: fp_classify() on pre-parsed packets, and
  * fp_parse() + fp_classify() on the frames. Each figure is the median of
- * several timed runs after a warm-up pass. Rule prefixes live in the
- * lower half of the address space (IPv6: 2000::/4), misses are drawn
- * from elsewhere, so a miss really walks the tables and then the policy.
+ * several timed runs after a warm-up pass.
  *
  * Output: one JSON line per (family, rules). */
 #include <errno.h>
@@ -20,13 +17,12 @@
 #include <string.h>
 
 #include "benchopt.h"
-#include "pktbuild.h"
+#include "rulegen.h"
 #include "splitmix.h"
 #include "classify.h"
 #include "parse.h"
 #include "ruleset.h"
 
-#define CB_FRAME 80
 #define CB_RUNS 5
 #define CB_MAX_COUNTS 32
 
@@ -41,146 +37,11 @@ struct cb_opts {
 };
 
 struct cb_pool {
-	uint8_t (*frame)[CB_FRAME];
+	uint8_t (*frame)[RG_FRAME];
 	uint32_t *flen;
 	struct fp_pkt *pkt;
 	size_t n;
 };
-
-static unsigned cb_alen(int fam)
-{
-	return fam == 4 ? 4 : 16;
-}
-
-/* Random bytes under the family's rule space: IPv4 0.0.0.0/1,
- * IPv6 2000::/4. */
-static void cb_rule_addr(struct sm_rng *rng, int fam, uint8_t *a)
-{
-	unsigned i;
-
-	memset(a, 0, 16);
-	for (i = 0; i < cb_alen(fam); i++)
-		a[i] = (uint8_t)sm_next(rng);
-	if (fam == 4)
-		a[0] &= 0x7f;
-	else
-		a[0] = (uint8_t)(0x20 | (a[0] & 0x0f));
-}
-
-/* Outside every rule: IPv4 128.0.0.0/2, IPv6 3000::/4. */
-static void cb_miss_addr(struct sm_rng *rng, int fam, uint8_t *a)
-{
-	cb_rule_addr(rng, fam, a);
-	if (fam == 4)
-		a[0] = (uint8_t)(0x80 | (a[0] & 0x3f));
-	else
-		a[0] = (uint8_t)(0x30 | (a[0] & 0x0f));
-}
-
-static void cb_prefix(struct fp_prefix *p, int fam, unsigned len,
-		      const uint8_t *addr)
-{
-	p->family = (uint8_t)fam;
-	p->len = (uint8_t)len;
-	memcpy(p->addr, addr, 16);
-}
-
-/* The demo rules: pass exception, the drop it pierces, drop echo. */
-static size_t cb_demo_rules(int fam, struct fp_rule *r, size_t n)
-{
-	static const uint8_t net4[16] = { 198, 18, 200, 0 };
-	static const uint8_t host4[16] = { 198, 18, 200, 7 };
-	static const uint8_t net6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x0b, 0xad };
-	static const uint8_t host6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x0b, 0xad,
-					   [15] = 7 };
-	struct fp_rule demo[3] = {
-		{ .action = FP_PASS, .match = FP_MATCH_SRC },
-		{ .action = FP_DROP, .match = FP_MATCH_SRC },
-		{ .action = FP_DROP, .match = FP_MATCH_PROTO | FP_MATCH_ICMP_TYPE,
-		  .proto = fam == 4 ? FP_PROTO_ICMP : FP_PROTO_ICMPV6, .icmp_type = fam == 4 ? 8 : 128 },
-	};
-	size_t k = n < 3 ? n : 3;
-
-	cb_prefix(&demo[0].src, fam, fam == 4 ? 32 : 128,
-		  fam == 4 ? host4 : host6);
-	cb_prefix(&demo[1].src, fam, fam == 4 ? 24 : 48, fam == 4 ? net4 : net6);
-	memcpy(r, demo, k * sizeof(*r));
-	return k;
-}
-
-static void cb_gen_rules(struct sm_rng *rng, int fam, struct fp_rule *r, size_t n)
-{
-	uint8_t a[16];
-	size_t i = cb_demo_rules(fam, r, n);
-	unsigned lo = fam == 4 ? 16 : 32, hi = fam == 4 ? 32 : 128;
-	struct fp_prefix *p;
-
-	for (; i < n; i++) {
-		memset(&r[i], 0, sizeof(r[i]));
-		r[i].action = FP_DROP;
-		r[i].match = sm_next(rng) & 1 ? FP_MATCH_SRC : FP_MATCH_DST;
-		p = r[i].match == FP_MATCH_SRC ? &r[i].src : &r[i].dst;
-		cb_rule_addr(rng, fam, a);
-		cb_prefix(p, fam, lo + sm_below(rng, hi - lo + 1), a);
-		r[i].line = (uint32_t)i + 1;
-	}
-}
-
-/* Ethernet + IPv4/IPv6 + a UDP or ICMP echo request header (pktbuild.h);
- * returns the length. */
-static uint32_t cb_frame(int fam, int icmp, const uint8_t *src,
-			 const uint8_t *dst, uint8_t *f)
-{
-	struct pb_frame d = {
-		.family = (uint8_t)fam,
-		.proto = icmp ? (fam == 4 ? FP_PROTO_ICMP : FP_PROTO_ICMPV6) : FP_PROTO_UDP,
-		.icmp_type = fam == 4 ? 8 : 128,
-	};
-
-	memcpy(d.src, src, 16);
-	memcpy(d.dst, dst, 16);
-	return (uint32_t)pb_build(f, CB_FRAME, &d, NULL);
-}
-
-/* An address inside p, host bits random. */
-static void cb_inside(struct sm_rng *rng, const struct fp_prefix *p, uint8_t *a)
-{
-	unsigned i, len = p->len, bits;
-
-	memset(a, 0, 16);
-	for (i = 0; i < cb_alen(p->family); i++) {
-		bits = len >= 8 ? 8 : len;
-		len -= bits;
-		a[i] = (uint8_t)((p->addr[i] & (0xff00u >> bits)) |
-				 (sm_next(rng) & (0xffu >> bits)));
-	}
-}
-
-/* One packet that some drop rule matches (if the list has one). */
-static uint32_t cb_hit(struct sm_rng *rng, int fam, const struct fp_rule *r, size_t n,
-		       uint8_t *f)
-{
-	uint8_t src[16], dst[16];
-	const struct fp_rule *d;
-
-	cb_miss_addr(rng, fam, src);
-	cb_miss_addr(rng, fam, dst);
-	if (n < 2)
-		return cb_frame(fam, 0, src, dst, f);
-	if (n <= 3 || sm_below(rng, 10) == 0) {
-		if (n == 3)
-			return cb_frame(fam, 1, src, dst, f);
-		cb_inside(rng, &r[1].src, src);
-		src[cb_alen(fam) - 1] = 8;      /* not the exception host */
-		return cb_frame(fam, 0, src, dst, f);
-	}
-	d = &r[3 + sm_next(rng) % (n - 3)];
-	if (d->match & FP_MATCH_SRC)
-		cb_inside(rng, &d->src, src);
-	else
-		cb_inside(rng, &d->dst, dst);
-	return cb_frame(fam, 0, src, dst, f);
-}
 
 static void cb_pool_fini(struct cb_pool *p)
 {
@@ -192,7 +53,6 @@ static void cb_pool_fini(struct cb_pool *p)
 static int cb_pool_init(struct cb_pool *p, struct sm_rng *rng, int fam,
 			const struct fp_rule *r, size_t n, size_t npkts, double hit)
 {
-	uint8_t src[16], dst[16];
 	size_t i;
 
 	p->n = npkts;
@@ -202,13 +62,10 @@ static int cb_pool_init(struct cb_pool *p, struct sm_rng *rng, int fam,
 	if (!p->frame || !p->flen || !p->pkt)
 		return -ENOMEM;
 	for (i = 0; i < npkts; i++) {
-		if (sm_unit(rng) < hit) {
-			p->flen[i] = cb_hit(rng, fam, r, n, p->frame[i]);
-		} else {
-			cb_miss_addr(rng, fam, src);
-			cb_miss_addr(rng, fam, dst);
-			p->flen[i] = cb_frame(fam, 0, src, dst, p->frame[i]);
-		}
+		if (sm_unit(rng) < hit)
+			p->flen[i] = rg_hit_frame(rng, fam, r, n, 0, p->frame[i]);
+		else
+			p->flen[i] = rg_miss_frame(rng, fam, 0, p->frame[i]);
 		fp_parse(p->frame[i], p->flen[i], &p->pkt[i]);
 	}
 	return 0;
@@ -314,7 +171,7 @@ static int cb_one(const struct cb_opts *o, struct sm_rng *rng, int fam, size_t n
 	int err = r ? 0 : -ENOMEM;
 
 	if (!err) {
-		cb_gen_rules(rng, fam, r, n);
+		rg_gen_rules(rng, fam, r, n);
 		err = cb_build(r, n, &rs, &ms, &mem);
 	}
 	if (!err)
