@@ -13,7 +13,7 @@
 
 #define FP_HUGEPAGE_BYTES (2u << 20)
 
-static int fp_umem_map(struct fp_umem *u, size_t bytes)
+int fp_umem_map(struct fp_umem *u, size_t bytes)
 {
 	size_t huge_bytes = (bytes + FP_HUGEPAGE_BYTES - 1) & ~(size_t)(FP_HUGEPAGE_BYTES - 1);
 

@@ -36,6 +36,12 @@ struct fp_umem {
 int fp_umem_create(const struct fp_umem_cfg *cfg, struct xsk_ring_prod *fill,
 		   struct xsk_ring_cons *comp, struct fp_umem **out);
 
+/* Map u->area for `bytes` (reserved hugepages if any, else normal pages):
+ * sets area, bytes and huge. -errno. fp_umem_create's first step; the
+ * in-memory benchmark's queue pair (bench/tools/memring.c) maps its area
+ * with it too. */
+int fp_umem_map(struct fp_umem *u, size_t bytes);
+
 /* NULL-safe; every socket on the UMEM must be deleted first. */
 void fp_umem_destroy(struct fp_umem *u);
 

@@ -209,36 +209,11 @@ static int cb_one(const struct cb_opts *o, struct sm_rng *rng, int fam, size_t n
 	free(r);
 	return err;
 }
-
-/* A count in [min, max] into *out. */
-static int cb_parse_size(const char *s, size_t min, size_t max, size_t *out)
-{
-	uint64_t v;
-
-	if (bench_parse_u64(s, min, max, &v))
-		return -EINVAL;
-	*out = (size_t)v;
-	return 0;
-}
-
 static int opt_rules(void *opts, const char *arg)
 {
 	struct cb_opts *o = opts;
-	char buf[512], *tok, *save = NULL;
-	size_t v;
 
-	if (strlen(arg) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, arg);
-	o->ncounts = 0;
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		if (o->ncounts == CB_MAX_COUNTS ||
-		    cb_parse_size(tok, 0, 100000000, &v))
-			return -EINVAL;
-		o->counts[o->ncounts++] = v;
-	}
-	return o->ncounts ? 0 : -EINVAL;
+	return bench_parse_counts(arg, 0, 100000000, o->counts, CB_MAX_COUNTS, &o->ncounts);
 }
 
 static int opt_family(void *opts, const char *arg)
@@ -258,7 +233,7 @@ static int opt_family(void *opts, const char *arg)
 
 static int opt_packets(void *o, const char *arg)
 {
-	return cb_parse_size(arg, 1, 100000000, &((struct cb_opts *)o)->packets);
+	return bench_parse_size(arg, 1, 100000000, &((struct cb_opts *)o)->packets);
 }
 
 static int opt_seconds(void *o, const char *arg)

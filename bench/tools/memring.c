@@ -21,7 +21,6 @@
 
 #include "memring.h"
 
-#define MR_HUGEPAGE_BYTES (2u << 20)
 
 enum mr_ring_kind { MR_RX, MR_TX, MR_FILL, MR_COMP, MR_NRINGS };
 
@@ -94,26 +93,6 @@ static int mr_port_init(struct mr_qpair *m, int p, uint32_t size)
 	return 0;
 }
 
-/* The area: hugepages if reserved, else normal pages. */
-static int mr_umem_map(struct fp_umem *u, size_t bytes)
-{
-	size_t huge_bytes = (bytes + MR_HUGEPAGE_BYTES - 1) & ~(size_t)(MR_HUGEPAGE_BYTES - 1);
-
-	u->area = mmap(NULL, huge_bytes, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
-	if (u->area != MAP_FAILED) {
-		u->bytes = huge_bytes;
-		u->huge = 1;
-		return 0;
-	}
-	u->area = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (u->area == MAP_FAILED)
-		return -ENOMEM;
-	u->bytes = bytes;
-	return 0;
-}
-
 static int mr_umem_init(struct fp_umem *u, uint32_t nframes, uint32_t frame_size)
 {
 	*u = (struct fp_umem){
@@ -123,7 +102,7 @@ static int mr_umem_init(struct fp_umem *u, uint32_t nframes, uint32_t frame_size
 		.xsk_umem = NULL,
 	};
 	u->free = calloc(nframes, sizeof(*u->free));
-	if (!u->free || mr_umem_map(u, (size_t)nframes * frame_size))
+	if (!u->free || fp_umem_map(u, (size_t)nframes * frame_size))
 		return -ENOMEM;
 	memset(u->area, 0, u->bytes); /* fault every page in, from this thread */
 	for (uint32_t i = 0; i < nframes; i++)

@@ -623,32 +623,11 @@ static int rb_all(const struct rb_opts *o, const struct rb_clock *c)
 	return err;
 }
 
-static int rb_parse_size(const char *s, size_t min, size_t max, size_t *out)
-{
-	uint64_t v;
-
-	if (bench_parse_u64(s, min, max, &v))
-		return -EINVAL;
-	*out = (size_t)v;
-	return 0;
-}
-
 static int opt_rules(void *opts, const char *arg)
 {
 	struct rb_opts *o = opts;
-	char buf[512], *tok, *save = NULL;
-	size_t v;
 
-	if (strlen(arg) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, arg);
-	o->ncounts = 0;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (o->ncounts == RB_MAX_COUNTS || rb_parse_size(tok, 1, 10000000, &v))
-			return -EINVAL;
-		o->counts[o->ncounts++] = v;
-	}
-	return o->ncounts ? 0 : -EINVAL;
+	return bench_parse_counts(arg, 1, 10000000, o->counts, RB_MAX_COUNTS, &o->ncounts);
 }
 
 static int opt_family(void *opts, const char *arg)
@@ -699,15 +678,15 @@ static int opt_target(void *opts, const char *arg)
 		return -EINVAL;
 	memcpy(v4, arg, (size_t)(plus - arg));
 	v4[plus - arg] = '\0';
-	if (rb_parse_size(v4, 0, 10000000, &o->target4) ||
-	    rb_parse_size(plus + 1, 0, 10000000, &o->target6) || !(o->target4 + o->target6))
+	if (bench_parse_size(v4, 0, 10000000, &o->target4) ||
+	    bench_parse_size(plus + 1, 0, 10000000, &o->target6) || !(o->target4 + o->target6))
 		return -EINVAL;
 	return 0;
 }
 
 static int opt_packets(void *o, const char *arg)
 {
-	return rb_parse_size(arg, 1, 100000000, &((struct rb_opts *)o)->packets);
+	return bench_parse_size(arg, 1, 100000000, &((struct rb_opts *)o)->packets);
 }
 
 static int opt_seconds(void *o, const char *arg)

@@ -100,6 +100,31 @@ int bench_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+int bench_parse_size(const char *s, size_t min, size_t max, size_t *out)
+{
+	uint64_t v;
+
+	if (bench_parse_u64(s, min, max, &v))
+		return -EINVAL;
+	*out = (size_t)v;
+	return 0;
+}
+
+int bench_parse_counts(const char *s, size_t min, size_t max, size_t *counts,
+		       unsigned max_n, unsigned *n)
+{
+	char buf[512], *tok, *save = NULL;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	*n = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (*n == max_n || bench_parse_size(tok, min, max, &counts[(*n)++]))
+			return -EINVAL;
+	return *n ? 0 : -EINVAL;
+}
+
 int bench_parse_double(const char *s, double min, double max, double *out)
 {
 	char *end;

@@ -33,6 +33,14 @@ void bench_opt_usage(const struct bench_cmd *cmd, FILE *f);
 /* The whole string must be a number in [min, max]: 0 or -EINVAL. */
 int bench_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
+/* bench_parse_u64 into a size_t. */
+int bench_parse_size(const char *s, size_t min, size_t max, size_t *out);
+
+/* A comma-separated list of at most max_n counts in [min, max] (`10,1000`)
+ * into counts[], *n of them: 0, or -EINVAL (also for an empty list). */
+int bench_parse_counts(const char *s, size_t min, size_t max, size_t *counts,
+		       unsigned max_n, unsigned *n);
+
 /* The whole string must be a number in [min, max]: 0 or -EINVAL. */
 int bench_parse_double(const char *s, double min, double max, double *out);
 
