@@ -100,15 +100,32 @@ static void test_edit_rule(void **state)
 	assert_string_equal(err, "rule:1:5: a rule is one line");
 }
 
+/* A described packet and the decision the rules must give it. */
+struct trace_case {
+	const char *pkt;
+	int verdict;
+	uint32_t rule;
+};
+
+/* Trace every case through rs; a wrong decision names the packet. */
+static void expect_traces(const struct fp_ruleset *rs, const struct trace_case *cases, size_t n)
+{
+	char err[CTL_ERR_LEN];
+	struct ctl_trace t;
+
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(ctl_trace_run(rs, cases[i].pkt, &t, err, sizeof(err)), 0);
+		if (t.dec.verdict != cases[i].verdict || t.dec.rule != cases[i].rule)
+			fail_msg("%s: measured verdict %d rule %u, expected %d and %u", cases[i].pkt,
+				 t.dec.verdict, t.dec.rule, cases[i].verdict, cases[i].rule);
+	}
+}
+
 static void test_trace(void **state)
 {
 	static const char conf[] = "drop src 198.18.9.0/24\ndrop icmp type 8 in outside\n"
 				   "pass proto tcp\ndrop dst 2001:db8::/64\n";
-	static const struct {
-		const char *pkt;
-		int verdict;
-		uint32_t rule;
-	} cases[] = {
+	static const struct trace_case cases[] = {
 		{ "src 198.18.9.1 dst 198.18.1.1 proto udp in outside", FP_DROP, 0 },
 		{ "src 198.18.1.1 dst 198.18.9.1 proto icmp icmp type 8 in outside", FP_DROP, 1 },
 		{ "src 198.18.1.1 dst 198.18.9.1 proto icmp icmp type 8 in inside", FP_PASS, FP_NO_RULE },
@@ -123,12 +140,7 @@ static void test_trace(void **state)
 	(void)state;
 	assert_int_equal(ctl_config_parse_buf(conf, sizeof(conf) - 1, "t.conf", &cfg, err, sizeof(err)), 0);
 	assert_int_equal(fp_ruleset_create(cfg.rules, cfg.nrules, &cfg.policy, &rs), 0);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_int_equal(ctl_trace_run(rs, cases[i].pkt, &t, err, sizeof(err)), 0);
-		if (t.dec.verdict != cases[i].verdict || t.dec.rule != cases[i].rule)
-			fail_msg("%s: measured verdict %d rule %u, expected %d and %u", cases[i].pkt,
-				 t.dec.verdict, t.dec.rule, cases[i].verdict, cases[i].rule);
-	}
+	expect_traces(rs, cases, sizeof(cases) / sizeof(cases[0]));
 	ctl_trace_run(rs, cases[1].pkt, &t, err, sizeof(err));
 	ctl_trace_format(&t, desc, sizeof(desc));
 	assert_string_equal(desc, "src 198.18.1.1 dst 198.18.9.1 icmp type 8 in outside");
@@ -149,11 +161,7 @@ static void test_trace_ports(void **state)
 	static const char conf[] = "pass proto tcp sport 1024-65535 dport 22 src 198.18.0.0/16\n"
 				   "drop proto tcp dport 22\ndrop proto udp dport 53\n"
 				   "pass proto sctp sport 0-65535\ndrop proto 136 dport 0\n";
-	static const struct {
-		const char *pkt;
-		int verdict;
-		uint32_t rule;
-	} cases[] = {
+	static const struct trace_case cases[] = {
 		{ "src 198.18.1.1 dst 198.19.1.1 proto tcp sport 40000 dport 22 in outside", FP_PASS, 0 },
 		{ "src 198.18.1.1 dst 198.19.1.1 proto tcp sport 1023 dport 22 in outside", FP_DROP, 1 },
 		{ "src 10.1.1.1 dst 198.19.1.1 proto tcp sport 65535 dport 22 in outside", FP_DROP, 1 },
@@ -175,12 +183,7 @@ static void test_trace_ports(void **state)
 	(void)state;
 	assert_int_equal(ctl_config_parse_buf(conf, sizeof(conf) - 1, "t.conf", &cfg, err, sizeof(err)), 0);
 	assert_int_equal(fp_ruleset_create(cfg.rules, cfg.nrules, &cfg.policy, &rs), 0);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_int_equal(ctl_trace_run(rs, cases[i].pkt, &t, err, sizeof(err)), 0);
-		if (t.dec.verdict != cases[i].verdict || t.dec.rule != cases[i].rule)
-			fail_msg("%s: measured verdict %d rule %u, expected %d and %u", cases[i].pkt,
-				 t.dec.verdict, t.dec.rule, cases[i].verdict, cases[i].rule);
-	}
+	expect_traces(rs, cases, sizeof(cases) / sizeof(cases[0]));
 	ctl_trace_run(rs, cases[5].pkt, &t, err, sizeof(err));
 	ctl_trace_format(&t, desc, sizeof(desc));
 	assert_string_equal(desc, "src 198.18.1.1 dst 198.19.1.1 proto udp sport 53 dport 53 in outside");
