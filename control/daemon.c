@@ -30,6 +30,7 @@
 #include "daemon.h"
 #include "daemon_impl.h"
 #include "config_lint.h"
+#include "lint_job.h"
 #include "privs.h"
 #include "ctl_reply.h"
 #include "report.h"
@@ -181,8 +182,10 @@ static int ctl_reload_apply(struct ctl_daemon *d, struct ctl_loaded *next, char 
 		ctl_config_fini(&next->cfg);
 		return -ENOMEM;
 	}
+	ctl_lint_job_end(d->lint);
 	ctl_config_fini(&d->cfg);
 	d->cfg = next->cfg;
+	d->lint = ctl_lint_job_start(&d->cfg); /* the rules are in force: warnings can wait */
 	ctl_give_back_memory();
 	ctl_apply_log_level(d);
 	ctl_rules_in_force(d, d->reload_started_ns, 0);
@@ -267,6 +270,8 @@ static int ctl_edit_apply(struct ctl_daemon *d, struct ctl_loaded *next, char *e
 		ctl_config_fini(&next->cfg);
 		return -ENOMEM;
 	}
+	ctl_lint_job_end(d->lint);
+	d->lint = NULL;
 	fp_big_free(d->cfg.rules);
 	d->cfg.rules = next->cfg.rules;
 	d->cfg.nrules = d->cfg.rules_cap = next->cfg.nrules;
@@ -580,7 +585,7 @@ int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
 	ctl_apply_log_level(&d);
 	if (!ctl_daemon_start(&d, l.rules) && !ctl_privs_drop()) {
 		ctl_pin_off_workers(d.engine);
-		ctl_lint_report(&d.cfg); /* forwarding first: warnings can wait */
+		d.lint = ctl_lint_job_start(&d.cfg); /* forwarding first: warnings can wait */
 		ctl_service_init(&d, ctl_mono_ns() - load_ns);
 		fw_info("running: %s (outside) <-> %s (inside), %u queues, %zu rules; "
 			"SIGHUP reloads, SIGUSR1 prints counters", d.cfg.port[FP_PORT_OUTSIDE],
@@ -601,6 +606,7 @@ int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
 	leaked = fp_engine_destroy(d.engine);
 	if (leaked)
 		fw_err("%u UMEM frames were not accounted for at exit", leaked);
+	ctl_lint_job_end(d.lint);
 	ctl_config_fini(&d.cfg);
 	return d.status || leaked ? 1 : 0;
 }

@@ -39,6 +39,7 @@ struct ctl_daemon {
 	struct ctl_ports ports;
 	struct ctl_notify notify;  /* the service manager, if one listens */
 	struct ctl_loader *reload; /* the reload (or edit) in progress, if any */
+	struct ctl_lint_job *lint; /* logs cfg's warnings; ended before cfg changes */
 	struct ctl_edit edit;      /* the loader compiles an edit, not a file */
 	uint64_t reload_started_ns;
 	int reload_again;          /* asked for during a reload: one more after it */

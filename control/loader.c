@@ -13,7 +13,6 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include "bigmem.h"
-#include "config_lint.h"
 #include "loader.h"
 
 struct ctl_loader {
@@ -50,8 +49,6 @@ static void *ctl_loader_main(void *arg)
 
 	if (l->path) {
 		l->result = ctl_load(l->path, &l->loaded, l->err, sizeof(l->err));
-		if (!l->result)
-			ctl_lint_report(&l->loaded.cfg);
 	} else {
 		l->result = fp_ruleset_create_view(l->loaded.cfg.rules, l->loaded.cfg.nrules, &l->policy,
 					      &l->loaded.rules);

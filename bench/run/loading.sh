@@ -256,17 +256,17 @@ counters_settled() {
 	done
 }
 
-# sender NAME SRC DST PORT: paced udp-sends of 1000 datagrams until
-# $WORK/stop exists; the total in $WORK/NAME.sent, the first and last
-# datagram's time (roughly) in $WORK/NAME.t
+# sender NAME SRC DST PORT: one paced udp-stream (1 000 datagrams/s) until
+# $WORK/stop exists or SEND_UNTIL; the total in $WORK/NAME.sent, the first
+# and last datagram's time (roughly) in $WORK/NAME.t. One process per
+# stream: a loop of short udp-sends spent more of the traffic CPU on forks
+# and `ip netns exec` than the daemon's loader got of it.
 sender() {
-	local s=$EPOCHREALTIME n=0 out
+	local s=$EPOCHREALTIME out
 	pin_traffic $BASHPID
-	while [ ! -e "$WORK/stop" ] && [ "${EPOCHREALTIME%.*}" -lt "$SEND_UNTIL" ]; do
-		out=$(in_gen "$PROBE" udp-send -s "$2" "$3" "$4" 1000 2>&1) || true
-		n=$((n + $(awk '$1 == "sent" { print $2 }' <<<"$out")))
-	done
-	echo "sent $n" >"$WORK/$1.sent"
+	out=$(in_gen "$PROBE" udp-stream -s "$2" "$3" "$4" $((SEND_UNTIL - ${EPOCHREALTIME%.*})) \
+		"$WORK/stop" 2>&1) || true
+	echo "sent $(awk '$1 == "sent" { print $2 }' <<<"$out")" >"$WORK/$1.sent"
 	echo "$s $EPOCHREALTIME" >"$WORK/$1.t"
 }
 

@@ -2,6 +2,9 @@
  * end-to-end tests (numeric addresses only, every run bounded).
  *
  *   xskwall-probe udp-send [-s SRC] DST PORT COUNT    send COUNT datagrams
+ *   xskwall-probe udp-stream [-s SRC] DST PORT SECONDS STOPFILE
+ *                                                    send 1 000 datagrams/s until
+ *                                                    SECONDS pass or STOPFILE exists
  *   xskwall-probe udp-recv BIND PORT SECONDS          count datagrams for SECONDS
  *   xskwall-probe tcp-serve BIND PORT SECONDS         echo TCP for SECONDS
  *   xskwall-probe tcp-check [-s SRC] DST PORT         connect, send, read the echo
@@ -125,6 +128,61 @@ static int udp_send(const char *src, const char *dst, const char *port, long cou
 	close(fd);
 	printf("sent %ld\n", sent);
 	return sent == count ? 0 : 1;
+}
+
+/* One process for a whole stream: a script that ran udp-send in a loop
+ * spent a CPU on forks and `ip netns exec` (it remounts /sys) that the
+ * system under test needed. Bursts of UDP_STREAM_BURST on an absolute
+ * clock keep the rate without a timer wakeup per datagram. */
+#define UDP_STREAM_BURST 2
+#define UDP_STREAM_GAP_NS (UDP_STREAM_BURST * 1000 * 1000L)
+
+static void probe_ts_add(struct timespec *t, long ns)
+{
+	t->tv_nsec += ns;
+	t->tv_sec += t->tv_nsec / 1000000000L;
+	t->tv_nsec %= 1000000000L;
+}
+
+/* A stream that fell behind (its CPU was busy) resumes its pace from now
+ * instead of sending the missed bursts at once. */
+static void probe_no_catch_up(struct timespec *next)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((now.tv_sec - next->tv_sec) * 1000000000L + now.tv_nsec - next->tv_nsec >
+	    10 * UDP_STREAM_GAP_NS)
+		*next = now;
+}
+
+static int udp_stream(const char *src, const char *dst, const char *port, long seconds,
+		      const char *stop_file)
+{
+	char payload[PROBE_PAYLOAD] = "xskwall-probe";
+	struct sockaddr_storage to;
+	struct timespec t0, next;
+	socklen_t tolen;
+	long sent = 0;
+	int fd;
+
+	fd = probe_socket(SOCK_DGRAM, src, dst, port, &to, &tolen);
+	if (fd < 0)
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	next = t0;
+	while (probe_ms_since(&t0) < seconds * 1000 && access(stop_file, F_OK)) {
+		for (int i = 0; i < UDP_STREAM_BURST; i++)
+			sent += sendto(fd, payload, sizeof(payload), 0, (struct sockaddr *)&to,
+				       tolen) > 0;
+		probe_ts_add(&next, UDP_STREAM_GAP_NS);
+		probe_no_catch_up(&next);
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
+			;
+	}
+	close(fd);
+	printf("sent %ld\n", sent);
+	return 0;
 }
 
 static int udp_recv(const char *bind_addr, const char *port, long seconds)
@@ -343,6 +401,7 @@ static int notify_recv(const char *path, long seconds)
 static int usage(void)
 {
 	fprintf(stderr, "usage: xskwall-probe udp-send [-s SRC] DST PORT COUNT\n"
+			"       xskwall-probe udp-stream [-s SRC] DST PORT SECONDS STOPFILE\n"
 			"       xskwall-probe udp-recv BIND PORT SECONDS\n"
 			"       xskwall-probe tcp-serve BIND PORT SECONDS\n"
 			"       xskwall-probe tcp-check [-s SRC] DST PORT\n"
@@ -373,6 +432,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "udp-send") && argc - a == 3 && probe_count(argv[a + 2]) > 0)
 		return udp_send(src, argv[a], argv[a + 1], probe_count(argv[a + 2]));
+	if (!strcmp(argv[1], "udp-stream") && argc - a == 4 && probe_count(argv[a + 2]) > 0)
+		return udp_stream(src, argv[a], argv[a + 1], probe_count(argv[a + 2]), argv[a + 3]);
 	if (!strcmp(argv[1], "udp-recv") && argc == 5 && probe_count(argv[4]) > 0)
 		return udp_recv(argv[2], argv[3], probe_count(argv[4]));
 	if (!strcmp(argv[1], "tcp-serve") && argc == 5 && probe_count(argv[4]) > 0)

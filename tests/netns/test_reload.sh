@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SIGHUP switches verdicts; a file that does not parse, or that changes what
-# needs a restart, keeps the old rules and says why (file:line:col);
+# needs a restart, keeps the old rules and says why (file:line:col); a rule
+# that can never match is named after the new rules are in force;
 # reloading under traffic loses no packet; --check agrees with reload.
 . "$(dirname "$0")/lib.sh"
 lab_up 1
@@ -10,6 +11,11 @@ drop icmp type echo-request
 CONF
 write_conf b.conf >/dev/null <<'CONF'
 pass icmp
+drop src 198.18.0.1 proto udp
+CONF
+write_conf dup.conf >/dev/null <<'CONF'
+pass icmp
+drop src 198.18.0.1 proto udp
 drop src 198.18.0.1 proto udp
 CONF
 printf 'port outside %s\nport inside %s\ndrop src 198.18.0.0/33\n' "$FW_OUT" "$FW_IN" >"$WORK/bad.conf"
@@ -48,6 +54,20 @@ check "after the bad file: UDP still dropped (rules B)" [ "$(udp)" = 0 ]
 check "SIGHUP with changed ports is answered" reload "$WORK/ports.conf"
 check "a port change is refused" grep -q "needs a restart; keeping the 2 rules in force" "$FW_LOG"
 check "after the refused change: UDP still dropped (rules B)" [ "$(udp)" = 0 ]
+
+log_has() { # PATTERN: in the log within 5 s (warnings follow the reload)
+	for _ in $(seq 50); do
+		grep -q -- "$1" "$FW_LOG" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "SIGHUP with a repeated rule is answered" reload "$WORK/dup.conf"
+check "the repeated rule is in force with the others" \
+	grep -q "reloaded $conf: 3 rules in force (generation 2)" "$FW_LOG"
+check "the reload warns: the repeat names both lines" \
+	log_has "$conf:6: this rule is identical to $conf:5"
+check "after the warning: UDP from 198.18.0.1 still dropped" [ "$(udp)" = 0 ]
 
 # Reload every 0.1 s while 1000 paced datagrams cross: none may be lost.
 check "SIGHUP back to rules A is answered" reload "$WORK/a.conf"
