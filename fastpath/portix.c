@@ -113,6 +113,9 @@ static int fp_preserve(struct fp_ruleset *rs, uint32_t nseg, size_t total)
 	if (rs->nplist + total > FP_PORT_MAX_ENTRIES)
 		return -E2BIG;
 	err = fp_pgrow((void **)&rs->pstart, rs->npseg + nseg + 1, sizeof(uint32_t));
+	if (!err && nseg > FP_PORT_BUCKET_MIN)
+		err = fp_pgrow((void **)&rs->pbucket, rs->npbucket + FP_PORT_BUCKETS + 1,
+			       sizeof(uint32_t));
 	if (!err)
 		err = fp_pgrow((void **)&rs->poff, rs->npseg + nseg + 1, sizeof(uint32_t));
 	if (!err)
@@ -147,6 +150,22 @@ static void fp_pfill(struct fp_ruleset *rs, const struct fp_pord *o, size_t n,
 	}
 }
 
+/* The index's buckets (struct fp_pidx), if it has that many intervals;
+ * returns where they start, or FP_LPM_NONE. */
+static uint32_t fp_pbuckets(struct fp_ruleset *rs, uint32_t nseg, const struct fp_pscratch *w)
+{
+	uint32_t *bk = rs->pbucket + rs->npbucket, b;
+	size_t at = rs->npbucket;
+
+	if (nseg <= FP_PORT_BUCKET_MIN)
+		return FP_LPM_NONE;
+	for (b = 0; b < FP_PORT_BUCKETS; b++)
+		bk[b] = w->segof[b << FP_PORT_BUCKET_SHIFT];
+	bk[FP_PORT_BUCKETS] = nseg - 1;
+	rs->npbucket += FP_PORT_BUCKETS + 1;
+	return (uint32_t)at;
+}
+
 /* One index over the classes o[0..n) (all of dimension d). */
 static int fp_pindex(struct fp_ruleset *rs, const struct fp_pord *o, size_t n,
 		     unsigned d, struct fp_pscratch *w)
@@ -158,7 +177,8 @@ static int fp_pindex(struct fp_ruleset *rs, const struct fp_pord *o, size_t n,
 	if (err)
 		return err;
 	fp_pfill(rs, o, n, d, nseg, w);
-	rs->pidx[rs->npidx] = (struct fp_pidx){ (uint32_t)rs->npseg, nseg };
+	rs->pidx[rs->npidx] = (struct fp_pidx){ (uint32_t)rs->npseg, nseg,
+						fp_pbuckets(rs, nseg, w) };
 	rs->sigs[o[0].slot].port_ix[d] = rs->npidx++;
 	rs->npseg += nseg + 1;
 	rs->nplist += total;
@@ -247,7 +267,7 @@ size_t fp_portix_bytes(const struct fp_ruleset *rs)
 	return rs->npcls * (sizeof(*rs->pcls) + sizeof(*rs->prange)) +
 	       rs->npidx * sizeof(*rs->pidx) +
 	       rs->npseg * (sizeof(*rs->pstart) + sizeof(*rs->poff)) +
-	       rs->nplist * sizeof(*rs->plist);
+	       rs->nplist * sizeof(*rs->plist) + rs->npbucket * sizeof(*rs->pbucket);
 }
 
 void fp_portix_fini(struct fp_ruleset *rs)
@@ -258,4 +278,5 @@ void fp_portix_fini(struct fp_ruleset *rs)
 	free(rs->pstart);
 	free(rs->poff);
 	free(rs->plist);
+	free(rs->pbucket);
 }

@@ -93,10 +93,19 @@ struct fp_prange {
 
 /* One port index: intervals rs->pstart[seg .. seg + nseg) (the first
  * port of each; pstart[seg + nseg] is 65536), interval j's classes are
- * rs->plist[poff[j] .. poff[j + 1]). */
+ * rs->plist[poff[j] .. poff[j + 1]). An index of more than
+ * FP_PORT_BUCKET_MIN intervals also has FP_PORT_BUCKETS + 1 entries at
+ * rs->pbucket[bucket]: the interval (from seg) holding the first port of
+ * each run of 1 << FP_PORT_BUCKET_SHIFT ports, then the last interval,
+ * so a lookup searches only the few intervals of the packet's run; else
+ * bucket is FP_LPM_NONE. */
+#define FP_PORT_BUCKET_SHIFT 4
+#define FP_PORT_BUCKETS (65536u >> FP_PORT_BUCKET_SHIFT)
+#define FP_PORT_BUCKET_MIN 16
 struct fp_pidx {
 	uint32_t seg;
 	uint32_t nseg;
+	uint32_t bucket;
 };
 
 /* A source prefix length used by a signature's src+dst rules. */
@@ -150,6 +159,8 @@ struct fp_ruleset {
 	size_t npseg;
 	uint32_t *plist;          /* class numbers, by lowest rule per interval */
 	size_t nplist;
+	uint32_t *pbucket;        /* the big indexes' buckets, pooled */
+	size_t npbucket;
 	/* The one mutable part (rulecount.c): per worker slot, n counts
 	 * (count[s] points into count_mem[s], cache-line aligned); base: what
 	 * equal rules counted in earlier snapshots. */
@@ -210,8 +221,14 @@ static inline const struct fp_sig *fp_sig_find(const struct fp_ruleset *rs,
 static inline uint32_t fp_port_interval(const struct fp_ruleset *rs,
 					const struct fp_pidx *x, uint32_t port)
 {
-	const uint32_t *start = rs->pstart + x->seg;
+	const uint32_t *start = rs->pstart + x->seg, *bk;
 	uint32_t lo = 0, n = x->nseg, half;
+
+	if (x->bucket != FP_LPM_NONE) {
+		bk = rs->pbucket + x->bucket + (port >> FP_PORT_BUCKET_SHIFT);
+		lo = bk[0];
+		n = bk[1] - lo + 1;
+	}
 
 	while (n > 1) {
 		half = n / 2;

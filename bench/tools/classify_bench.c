@@ -35,6 +35,7 @@ struct cb_opts {
 	double seconds;      /* per timed run */
 	double hit;
 	uint64_t seed;
+	size_t port_rules;   /* before the prefix rules (rg_gen_port_rules) */
 };
 
 struct cb_pool {
@@ -51,7 +52,8 @@ static void cb_pool_fini(struct cb_pool *p)
 	free(p->pkt);
 }
 
-static int cb_pool_init(struct cb_pool *p, struct sm_rng *rng, int fam,
+/* ports: NULL, or the stream the frames' ports are drawn from */
+static int cb_pool_init(struct cb_pool *p, struct sm_rng *rng, struct sm_rng *ports, int fam,
 			const struct fp_rule *r, size_t n, size_t npkts, double hit)
 {
 	size_t i;
@@ -64,9 +66,9 @@ static int cb_pool_init(struct cb_pool *p, struct sm_rng *rng, int fam,
 		return -ENOMEM;
 	for (i = 0; i < npkts; i++) {
 		if (sm_unit(rng) < hit)
-			p->flen[i] = rg_hit_frame(rng, fam, r, n, 0, p->frame[i]);
+			p->flen[i] = rg_hit_frame(rng, ports, fam, r, n, 0, p->frame[i]);
 		else
-			p->flen[i] = rg_miss_frame(rng, fam, 0, p->frame[i]);
+			p->flen[i] = rg_miss_frame(rng, ports, fam, 0, p->frame[i]);
 		fp_parse(p->frame[i], p->flen[i], &p->pkt[i]);
 	}
 	return 0;
@@ -176,31 +178,40 @@ static int cb_build(const struct fp_rule *r, size_t n, struct fp_ruleset **rs,
 	return 0;
 }
 
+/* The list: o->port_rules port rules, then n prefix rules. The port
+ * rules and the frames' ports come from streams of their own (seeded
+ * from rng's state), so the prefix rules and the addresses are the same
+ * with and without them. */
 static int cb_one(const struct cb_opts *o, struct sm_rng *rng, int fam, size_t n)
 {
+	struct sm_rng port_rules = { rng->s ^ 0x706f727473ull };
+	struct sm_rng ports = { rng->s ^ 0x6672616d6573ull };
+	size_t np = o->port_rules, total = np + n;
 	struct fp_ruleset *rs = NULL;
 	struct cb_pool pool = { 0 };
-	struct fp_rule *r = calloc(n ? n : 1, sizeof(*r));
+	struct fp_rule *r = calloc(total ? total : 1, sizeof(*r));
 	double ms = 0, cls, pcls, bcls;
 	size_t mem = 0, drops, drops2;
 	int err = r ? 0 : -ENOMEM;
 
 	if (!err) {
-		rg_gen_rules(rng, fam, r, n);
-		err = cb_build(r, n, &rs, &ms, &mem);
+		rg_gen_rules(rng, fam, r + np, n);
+		rg_gen_port_rules(&port_rules, fam, r, np);
+		err = cb_build(r, total, &rs, &ms, &mem);
 	}
 	if (!err)
-		err = cb_pool_init(&pool, rng, fam, r, n, o->packets, o->hit);
+		err = cb_pool_init(&pool, rng, np ? &ports : NULL, fam, r + np, n, o->packets,
+				   o->hit);
 	if (!err) {
 		cls = cb_time(rs, &pool, CB_ONE, o->seconds, &drops);
 		pcls = cb_time(rs, &pool, CB_PARSE, o->seconds, &drops2);
 		bcls = cb_time(rs, &pool, CB_BATCH, o->seconds, &drops2);
-		printf("{\"bench\":\"classify\",\"family\":%d,\"rules\":%zu,"
+		printf("{\"bench\":\"classify\",\"family\":%d,\"rules\":%zu,\"port_rules\":%zu,"
 		       "\"build_ms\":%.3f,\"ns_per_pkt_classify\":%.2f,"
 		       "\"ns_per_pkt_parse_classify\":%.2f,"
 		       "\"ns_per_pkt_classify_batch\":%.2f,\"mem_bytes\":%zu,"
 		       "\"packets\":%zu,\"drop_fraction\":%.3f}\n",
-		       fam, n, ms, cls, pcls, bcls, mem, pool.n,
+		       fam, n, np, ms, cls, pcls, bcls, mem, pool.n,
 		       (double)drops / (double)pool.n);
 		fflush(stdout);
 	}
@@ -251,6 +262,11 @@ static int opt_seed(void *o, const char *arg)
 	return bench_parse_u64(arg, 0, UINT64_MAX, &((struct cb_opts *)o)->seed);
 }
 
+static int opt_port_rules(void *o, const char *arg)
+{
+	return bench_parse_size(arg, 0, 1000000, &((struct cb_opts *)o)->port_rules);
+}
+
 static const struct bench_opt cb_optab[] = {
 	{ "rules", "LIST", "rule counts, e.g. 1,10,100 "
 	  "(default 1,10,100,1000,10000,100000,1000000)", opt_rules },
@@ -261,6 +277,8 @@ static const struct bench_opt cb_optab[] = {
 	{ "hit-fraction", "F", "share of packets a drop rule matches "
 	  "(default 0.5)", opt_hit },
 	{ "seed", "N", "random seed (default 1)", opt_seed },
+	{ "port-rules", "N", "port rules before the prefix rules; the frames get random "
+	  "ports (default 0)", opt_port_rules },
 };
 
 static const struct bench_cmd cb_cmd = {

@@ -222,10 +222,11 @@ static int rb_pool_init(struct rf_pool *p, const struct rb_scen *s, struct sm_rn
 	for (i = 0; i < npkts; i++) {
 		v6 = s->n4 && s->n6 ? (int)(sm_next(rng) & 1) : !s->n4;
 		if (sm_unit(rng) < hit)
-			p->len[i] = (uint16_t)rg_hit_frame(rng, v6 ? 6 : 4, v6 ? r + s->n4 : r,
-							   v6 ? s->n6 : s->n4, RB_MIN_FRAME, f);
+			p->len[i] = (uint16_t)rg_hit_frame(rng, NULL, v6 ? 6 : 4,
+							   v6 ? r + s->n4 : r, v6 ? s->n6 : s->n4,
+							   RB_MIN_FRAME, f);
 		else
-			p->len[i] = (uint16_t)rg_miss_frame(rng, v6 ? 6 : 4, RB_MIN_FRAME, f);
+			p->len[i] = (uint16_t)rg_miss_frame(rng, NULL, v6 ? 6 : 4, RB_MIN_FRAME, f);
 		if (!p->len[i] || p->len[i] > RF_FRAME_MAX)
 			return -EINVAL;
 		memcpy(p->data[i], f, p->len[i]);

@@ -84,10 +84,41 @@ void rg_gen_rules(struct sm_rng *rng, int fam, struct fp_rule *r, size_t n)
 	}
 }
 
+static void rg_port_rule(struct sm_rng *rng, int fam, struct fp_rule *r)
+{
+	unsigned lo = fam == 4 ? 16 : 32, hi = fam == 4 ? 32 : 128, width;
+	struct fp_prefix *p;
+	uint8_t a[16];
+
+	memset(r, 0, sizeof(*r));
+	r->action = FP_PASS;
+	r->proto = sm_next(rng) & 1 ? FP_PROTO_UDP : FP_PROTO_TCP;
+	r->match = FP_MATCH_PROTO | FP_MATCH_DPORT | (sm_next(rng) & 1 ? FP_MATCH_SRC : FP_MATCH_DST);
+	width = sm_below(rng, 10) ? 1 : 2 + sm_below(rng, 99);
+	r->dport_lo = (uint16_t)sm_below(rng, 65536 - width + 1);
+	r->dport_hi = (uint16_t)(r->dport_lo + width - 1);
+	if (sm_below(rng, 5) == 0) {
+		r->match |= FP_MATCH_SPORT;
+		r->sport_lo = 1024;
+		r->sport_hi = 65535;
+	}
+	p = r->match & FP_MATCH_SRC ? &r->src : &r->dst;
+	rg_rule_addr(rng, fam, a);
+	rg_prefix(p, fam, lo + sm_below(rng, hi - lo + 1), a);
+}
+
+void rg_gen_port_rules(struct sm_rng *rng, int fam, struct fp_rule *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		rg_port_rule(rng, fam, &r[i]);
+		r[i].line = (uint32_t)i + 1;
+	}
+}
+
 /* Ethernet + IPv4/IPv6 + a UDP or ICMP echo request header (pktbuild.h),
  * then payload up to min_len; returns the length. */
 static uint32_t rg_frame(int fam, int icmp, const uint8_t *src, const uint8_t *dst,
-			 unsigned min_len, uint8_t *f)
+			 struct sm_rng *ports, unsigned min_len, uint8_t *f)
 {
 	struct pb_frame d = {
 		.family = (uint8_t)fam,
@@ -96,6 +127,10 @@ static uint32_t rg_frame(int fam, int icmp, const uint8_t *src, const uint8_t *d
 	};
 	size_t len;
 
+	if (ports && !icmp) {
+		d.sport = (uint16_t)(1024 + sm_below(ports, 65536 - 1024));
+		d.dport = (uint16_t)sm_below(ports, 65536);
+	}
 	memcpy(d.src, src, 16);
 	memcpy(d.dst, dst, 16);
 	len = pb_build(f, RG_FRAME, &d, NULL);
@@ -119,8 +154,8 @@ static void rg_inside(struct sm_rng *rng, const struct fp_prefix *p, uint8_t *a)
 	}
 }
 
-uint32_t rg_hit_frame(struct sm_rng *rng, int fam, const struct fp_rule *r, size_t n,
-		      unsigned min_len, uint8_t f[RG_FRAME])
+uint32_t rg_hit_frame(struct sm_rng *rng, struct sm_rng *ports, int fam,
+		      const struct fp_rule *r, size_t n, unsigned min_len, uint8_t f[RG_FRAME])
 {
 	uint8_t src[16], dst[16];
 	const struct fp_rule *d;
@@ -128,27 +163,28 @@ uint32_t rg_hit_frame(struct sm_rng *rng, int fam, const struct fp_rule *r, size
 	rg_miss_addr(rng, fam, src);
 	rg_miss_addr(rng, fam, dst);
 	if (n < 2)
-		return rg_frame(fam, 0, src, dst, min_len, f);
+		return rg_frame(fam, 0, src, dst, ports, min_len, f);
 	if (n <= 3 || sm_below(rng, 10) == 0) {
 		if (n == 3)
-			return rg_frame(fam, 1, src, dst, min_len, f);
+			return rg_frame(fam, 1, src, dst, ports, min_len, f);
 		rg_inside(rng, &r[1].src, src);
 		src[rg_alen(fam) - 1] = 8; /* not the exception host */
-		return rg_frame(fam, 0, src, dst, min_len, f);
+		return rg_frame(fam, 0, src, dst, ports, min_len, f);
 	}
 	d = &r[3 + sm_next(rng) % (n - 3)];
 	if (d->match & FP_MATCH_SRC)
 		rg_inside(rng, &d->src, src);
 	else
 		rg_inside(rng, &d->dst, dst);
-	return rg_frame(fam, 0, src, dst, min_len, f);
+	return rg_frame(fam, 0, src, dst, ports, min_len, f);
 }
 
-uint32_t rg_miss_frame(struct sm_rng *rng, int fam, unsigned min_len, uint8_t f[RG_FRAME])
+uint32_t rg_miss_frame(struct sm_rng *rng, struct sm_rng *ports, int fam, unsigned min_len,
+		       uint8_t f[RG_FRAME])
 {
 	uint8_t src[16], dst[16];
 
 	rg_miss_addr(rng, fam, src);
 	rg_miss_addr(rng, fam, dst);
-	return rg_frame(fam, 0, src, dst, min_len, f);
+	return rg_frame(fam, 0, src, dst, ports, min_len, f);
 }
