@@ -211,11 +211,9 @@ static inline void fp_probe_prefetch(const struct fp_ruleset *rs,
 	for (i = 0; i < pr->nf; i++) {
 		s = pr->found[i];
 		if (s->src_min < pr->best)
-			(step == 1 ? fp_lpm_prefetch1 : fp_lpm_prefetch2)(
-				&rs->lpm, s->src_tab, pr->k.src);
+			fp_lpm_prefetch(&rs->lpm, s->src_tab, pr->k.src, step);
 		if (s->dst_min < pr->best)
-			(step == 1 ? fp_lpm_prefetch1 : fp_lpm_prefetch2)(
-				&rs->lpm, s->dst_tab, pr->k.dst);
+			fp_lpm_prefetch(&rs->lpm, s->dst_tab, pr->k.dst, step);
 	}
 }
 
@@ -283,16 +281,18 @@ void fp_classify(const struct fp_ruleset *rs, const struct fp_pkt *pkt,
 	fp_decide_match(rs, fp_probe_finish(rs, pkt, &pr), d);
 }
 
-/* Three passes over the batch when the tables outgrow the caches, so
+/* Four passes over the batch when the tables outgrow the caches, so
  * that the cache misses of one packet's table loads overlap those of the
  * others instead of following them: find every packet's signatures and
  * prefetch its first-level entries, then read those and prefetch the
- * intervals, then search. */
+ * intervals, then search and prefetch the matching rule's verdict, then
+ * decide. */
 static void fp_classify_chunk(const struct fp_ruleset *rs,
 			      const struct fp_pkt *pkt, unsigned n,
 			      unsigned in_port, struct fp_decision *d)
 {
 	struct fp_probe pr[FP_CLASSIFY_BATCH];
+	uint32_t best[FP_CLASSIFY_BATCH];
 	uint8_t ruled[FP_CLASSIFY_BATCH];
 	unsigned i;
 
@@ -307,9 +307,14 @@ static void fp_classify_chunk(const struct fp_ruleset *rs,
 		if (ruled[i])
 			fp_probe_prefetch(rs, &pr[i], 2);
 	for (i = 0; i < n; i++)
+		if (ruled[i]) {
+			best[i] = fp_probe_finish(rs, &pkt[i], &pr[i]);
+			if (best[i] != FP_LPM_NONE)
+				fp_prefetch(&rs->actions[best[i]]);
+		}
+	for (i = 0; i < n; i++)
 		if (ruled[i])
-			fp_decide_match(rs, fp_probe_finish(rs, &pkt[i], &pr[i]),
-					&d[i]);
+			fp_decide_match(rs, best[i], &d[i]);
 }
 
 void fp_classify_batch(const struct fp_ruleset *rs, const struct fp_pkt *pkt,

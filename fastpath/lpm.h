@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <endian.h>
 #include <string.h>
+#include "prefetch.h"
 
 #define FP_LPM_NONE UINT32_MAX
 /* A first-level entry with this bit holds a value (FP_LPM_NONE is all
@@ -237,17 +238,15 @@ static inline const uint32_t *fp_lpm_bucket(const struct fp_lpm_set *set,
 	return &set->index[t->ix + b];
 }
 
-static inline void fp_lpm_prefetch1(const struct fp_lpm_set *set, uint32_t id,
-				    fp_u128 a)
+static inline void fp_lpm_prefetch1(const struct fp_lpm_set *set, uint32_t id, fp_u128 a)
 {
 	const uint32_t *ix = fp_lpm_bucket(set, id, a);
 
 	if (ix)
-		__builtin_prefetch(ix);
+		fp_prefetch(ix);
 }
 
-static inline void fp_lpm_prefetch2(const struct fp_lpm_set *set, uint32_t id,
-				    fp_u128 a)
+static inline void fp_lpm_prefetch2(const struct fp_lpm_set *set, uint32_t id, fp_u128 a)
 {
 	const struct fp_lpm_tab *t = &set->tab[id];
 	const uint32_t *ix = fp_lpm_bucket(set, id, a);
@@ -263,7 +262,17 @@ static inline void fp_lpm_prefetch2(const struct fp_lpm_set *set, uint32_t id,
 		end = (const char *)&set->seg6[t->seg + fp_lpm_bucket_hi(t, *ix)];
 	}
 	for (int lines = 0; p <= end && lines < 4; p += 64, lines++)
-		__builtin_prefetch(p);
+		fp_prefetch(p);
+}
+
+/* Step 1 or 2 of the lookup of a in table id. */
+static inline void fp_lpm_prefetch(const struct fp_lpm_set *set, uint32_t id, fp_u128 a,
+				   int step)
+{
+	if (step == 1)
+		fp_lpm_prefetch1(set, id, a);
+	else
+		fp_lpm_prefetch2(set, id, a);
 }
 
 #endif /* FP_LPM_H */

@@ -12,6 +12,7 @@
 #include <urcu/urcu-qsbr.h>
 #include "classify.h"
 #include "parse.h"
+#include "prefetch.h"
 #include "xskring.h"
 #include "worker.h"
 
@@ -96,7 +97,7 @@ static void fp_worker_prefetch_counts(const struct fp_round *r, const struct fp_
 {
 	for (uint32_t i = 0; i < n; i++)
 		if (dec[i].rule != FP_NO_RULE)
-			__builtin_prefetch(&r->rule_count[dec[i].rule], 1);
+			fp_prefetch_write(&r->rule_count[dec[i].rule]);
 }
 
 /* Receive a batch on port `in`, decide each frame, send the passes out of
