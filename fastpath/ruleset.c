@@ -806,6 +806,11 @@ size_t fp_ruleset_count(const struct fp_ruleset *rs)
 	return rs->n;
 }
 
+int fp_ruleset_counters_big(const struct fp_ruleset *rs)
+{
+	return rs->n * sizeof(struct fp_rule_count) > FP_PREFETCH_BYTES;
+}
+
 size_t fp_ruleset_bytes(const struct fp_ruleset *rs)
 {
 	size_t slots = (size_t)1 << rs->sig_bits;

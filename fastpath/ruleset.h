@@ -38,6 +38,10 @@ int fp_ruleset_create_view(const struct fp_rule *rules, size_t n,
 void fp_ruleset_destroy(struct fp_ruleset *rs);
 
 size_t fp_ruleset_count(const struct fp_ruleset *rs);
+/* Whether one worker's per-rule counters outgrow the caches, so that the
+ * worker prefetches a batch's counters before counting (below that the
+ * prefetches only cost). */
+int fp_ruleset_counters_big(const struct fp_ruleset *rs);
 /* Bytes the compiled snapshot holds (not the per-rule counters, not a
  * view's rules): what the benchmarks report as its size. */
 size_t fp_ruleset_bytes(const struct fp_ruleset *rs);

@@ -61,6 +61,7 @@ static void fp_worker_touch(const struct fp_worker *w, const struct xsk_ring_con
 struct fp_round {
 	const struct fp_ruleset *rs;
 	struct fp_rule_count *rule_count;
+	int prefetch_counts;     /* fp_ruleset_counters_big */
 	struct fp_capture_ring *capture;
 };
 
@@ -119,7 +120,8 @@ static uint32_t fp_worker_forward(struct fp_worker *w, const struct fp_round *r,
 	}
 	fp_worker_touch(w, &rx->rx, idx, n);
 	fp_worker_decide(w, r, &rx->rx, idx, n, in, pkt, dec);
-	fp_worker_prefetch_counts(r, dec, n);
+	if (r->prefetch_counts)
+		fp_worker_prefetch_counts(r, dec, n);
 	for (uint32_t i = 0; i < n; i++) {
 		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&rx->rx, idx + i);
 
@@ -158,6 +160,7 @@ uint32_t fp_worker_round(struct fp_worker *w)
 	urcu_qsbr_read_lock();
 	r.rs = rcu_dereference(*w->rules);
 	r.rule_count = fp_ruleset_counters(r.rs, w->slot);
+	r.prefetch_counts = fp_ruleset_counters_big(r.rs);
 	r.capture = rcu_dereference(w->capture);
 	for (int p = 0; p < FP_NPORTS; p++)
 		moved += fp_worker_forward(w, &r, p, &delta[p]);
