@@ -126,6 +126,11 @@ static inline uint32_t fp_sig_best(const struct fp_ruleset *rs,
 	return best;
 }
 
+static inline uint32_t fp_pkt_port(const struct fp_pkt *pkt, uint32_t d)
+{
+	return d == FP_BY_DPORT ? pkt->dport : pkt->sport;
+}
+
 /* Improve best with the port classes of port signature s that the
  * packet's ports fall in (each index lists them by lowest rule). */
 static inline uint32_t fp_ports_best(const struct fp_ruleset *rs,
@@ -133,25 +138,22 @@ static inline uint32_t fp_ports_best(const struct fp_ruleset *rs,
 				     const struct fp_pkt *pkt,
 				     const struct fp_keys *k, uint32_t best)
 {
-	const struct fp_pidx *x;
-	const struct fp_prange *r;
+	const struct fp_pent *pe;
 	const struct fp_sig *c;
-	uint32_t d, j, e, port;
+	uint32_t d, j, e, other;
 
 	for (d = 0; d < 2; d++) {
 		if (s->port_ix[d] == FP_LPM_NONE)
 			continue;
-		x = &rs->pidx[s->port_ix[d]];
-		port = d == FP_BY_DPORT ? pkt->dport : pkt->sport;
-		j = fp_port_interval(rs, x, port);
-		for (e = rs->poff[j]; e < rs->poff[j + 1]; e++) {
-			c = &rs->pcls[rs->plist[e]];
-			if (c->min >= best)
+		j = fp_port_interval(rs, &rs->pidx[s->port_ix[d]], fp_pkt_port(pkt, d));
+		other = fp_pkt_port(pkt, !d);
+		for (e = rs->pseg[j].off; e < rs->pseg[j + 1].off; e++) {
+			pe = &rs->plist[e];
+			if (pe->min >= best)
 				break;
-			r = &rs->prange[rs->plist[e]];
-			if (pkt->sport < r->lo[FP_BY_SPORT] ||
-			    pkt->sport > r->hi[FP_BY_SPORT])
+			if (other < pe->lo || other > pe->hi)
 				continue;
+			c = &rs->pcls[pe->cls];
 			best = fp_sig_best(rs, c, k, fp_min32(best, c->none));
 		}
 	}
@@ -201,9 +203,11 @@ static inline void fp_probe_start(const struct fp_ruleset *rs,
 }
 
 /* Prefetch step 1 or 2 (lpm.h) of the src-only and dst-only tables the
- * lookup will search: the bulk of the rules, and of the cache misses. */
-static inline void fp_probe_prefetch(const struct fp_ruleset *rs,
-				     const struct fp_probe *pr, int step)
+ * lookup will search: the bulk of the rules, and of the cache misses.
+ * (Prefetching the port signatures' indexes and classes the same way
+ * made a batch with 10 000 port rules slower, not faster.) */
+static inline void fp_probe_prefetch(const struct fp_ruleset *rs, const struct fp_probe *pr,
+				     int step)
 {
 	const struct fp_sig *s;
 	unsigned i;

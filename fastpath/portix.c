@@ -112,14 +112,12 @@ static int fp_preserve(struct fp_ruleset *rs, uint32_t nseg, size_t total)
 
 	if (rs->nplist + total > FP_PORT_MAX_ENTRIES)
 		return -E2BIG;
-	err = fp_pgrow((void **)&rs->pstart, rs->npseg + nseg + 1, sizeof(uint32_t));
+	err = fp_pgrow((void **)&rs->pseg, rs->npseg + nseg + 1, sizeof(*rs->pseg));
 	if (!err && nseg > FP_PORT_BUCKET_MIN)
 		err = fp_pgrow((void **)&rs->pbucket, rs->npbucket + FP_PORT_BUCKETS + 1,
 			       sizeof(uint32_t));
 	if (!err)
-		err = fp_pgrow((void **)&rs->poff, rs->npseg + nseg + 1, sizeof(uint32_t));
-	if (!err)
-		err = fp_pgrow((void **)&rs->plist, rs->nplist + total, sizeof(uint32_t));
+		err = fp_pgrow((void **)&rs->plist, rs->nplist + total, sizeof(*rs->plist));
 	if (!err)
 		err = fp_pgrow((void **)&rs->pidx, rs->npidx + 1, sizeof(*rs->pidx));
 	return err;
@@ -129,24 +127,25 @@ static int fp_preserve(struct fp_ruleset *rs, uint32_t nseg, size_t total)
 static void fp_pfill(struct fp_ruleset *rs, const struct fp_pord *o, size_t n,
 		     unsigned d, uint32_t nseg, struct fp_pscratch *w)
 {
-	uint32_t *start = rs->pstart + rs->npseg, *off = rs->poff + rs->npseg;
+	struct fp_pseg *seg = rs->pseg + rs->npseg;
 	const struct fp_prange *r;
 	uint32_t p, j, pos = (uint32_t)rs->nplist;
 	size_t i;
 
 	for (p = 0; p < FP_NPORTVALS; p++)
 		if (w->mark[p])
-			start[w->segof[p]] = p;
-	start[nseg] = FP_NPORTVALS;
+			seg[w->segof[p]].start = p;
+	seg[nseg].start = FP_NPORTVALS;
 	for (j = 0; j <= nseg; j++) {
-		off[j] = pos;
+		seg[j].off = pos;
 		pos += j < nseg ? w->cnt[j] : 0;
-		w->cnt[j] = off[j];
+		w->cnt[j] = seg[j].off;
 	}
 	for (i = 0; i < n; i++) {
 		r = &rs->prange[o[i].cls];
 		for (j = w->segof[r->lo[d]]; j <= w->segof[r->hi[d]]; j++)
-			rs->plist[w->cnt[j]++] = o[i].cls;
+			rs->plist[w->cnt[j]++] = (struct fp_pent){
+				o[i].cls, o[i].min, r->lo[!d], r->hi[!d] };
 	}
 }
 
@@ -266,7 +265,7 @@ size_t fp_portix_bytes(const struct fp_ruleset *rs)
 {
 	return rs->npcls * (sizeof(*rs->pcls) + sizeof(*rs->prange)) +
 	       rs->npidx * sizeof(*rs->pidx) +
-	       rs->npseg * (sizeof(*rs->pstart) + sizeof(*rs->poff)) +
+	       rs->npseg * sizeof(*rs->pseg) +
 	       rs->nplist * sizeof(*rs->plist) + rs->npbucket * sizeof(*rs->pbucket);
 }
 
@@ -275,8 +274,7 @@ void fp_portix_fini(struct fp_ruleset *rs)
 	free(rs->pcls);
 	free(rs->prange);
 	free(rs->pidx);
-	free(rs->pstart);
-	free(rs->poff);
+	free(rs->pseg);
 	free(rs->plist);
 	free(rs->pbucket);
 }

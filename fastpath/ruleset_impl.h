@@ -91,9 +91,25 @@ struct fp_prange {
 	uint16_t lo[2], hi[2]; /* [FP_BY_DPORT], [FP_BY_SPORT] */
 };
 
-/* One port index: intervals rs->pstart[seg .. seg + nseg) (the first
- * port of each; pstart[seg + nseg] is 65536), interval j's classes are
- * rs->plist[poff[j] .. poff[j + 1]). An index of more than
+/* One interval of a port index: its first port, and where its classes
+ * start in rs->plist (they end where the next interval's start). */
+struct fp_pseg {
+	uint32_t start;
+	uint32_t off;
+};
+
+/* One class in an interval's list: the class (rs->pcls), its lowest rule
+ * (a walk stops at the first that cannot beat the best so far) and its
+ * range on the other side (sport in a dport index, dport in a sport
+ * index), so that a lookup reads only the classes the packet matches. */
+struct fp_pent {
+	uint32_t cls;
+	uint32_t min;
+	uint16_t lo, hi;
+};
+
+/* One port index: intervals rs->pseg[seg .. seg + nseg) (pseg[seg + nseg]
+ * starts at 65536 and ends the last list). An index of more than
  * FP_PORT_BUCKET_MIN intervals also has FP_PORT_BUCKETS + 1 entries at
  * rs->pbucket[bucket]: the interval (from seg) holding the first port of
  * each run of 1 << FP_PORT_BUCKET_SHIFT ports, then the last interval,
@@ -154,10 +170,9 @@ struct fp_ruleset {
 	uint32_t npcls;
 	struct fp_pidx *pidx;     /* port indexes */
 	uint32_t npidx;
-	uint32_t *pstart;         /* their intervals, pooled */
-	uint32_t *poff;
+	struct fp_pseg *pseg;     /* their intervals, pooled */
 	size_t npseg;
-	uint32_t *plist;          /* class numbers, by lowest rule per interval */
+	struct fp_pent *plist;    /* each interval's classes, by lowest rule */
 	size_t nplist;
 	uint32_t *pbucket;        /* the big indexes' buckets, pooled */
 	size_t npbucket;
@@ -216,12 +231,14 @@ static inline const struct fp_sig *fp_sig_find(const struct fp_ruleset *rs,
  * lookups prefetch their loads. Below it prefetching only costs. */
 #define FP_PREFETCH_BYTES ((size_t)1 << 20)
 
-/* The interval of port index x that port falls in: the largest j with
- * rs->pstart[x->seg + j] <= port (pstart[x->seg] is 0). */
+/* The interval of port index x that port falls in: the rs->pseg entry
+ * of the largest j with pseg[x->seg + j].start <= port (the first starts
+ * at 0). */
 static inline uint32_t fp_port_interval(const struct fp_ruleset *rs,
 					const struct fp_pidx *x, uint32_t port)
 {
-	const uint32_t *start = rs->pstart + x->seg, *bk;
+	const struct fp_pseg *seg = rs->pseg + x->seg;
+	const uint32_t *bk;
 	uint32_t lo = 0, n = x->nseg, half;
 
 	if (x->bucket != FP_LPM_NONE) {
@@ -232,7 +249,7 @@ static inline uint32_t fp_port_interval(const struct fp_ruleset *rs,
 
 	while (n > 1) {
 		half = n / 2;
-		lo = start[lo + half] <= port ? lo + half : lo;
+		lo = seg[lo + half].start <= port ? lo + half : lo;
 		n -= half;
 	}
 	return x->seg + lo;
