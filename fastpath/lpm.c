@@ -363,6 +363,8 @@ int fp_lpm_add(struct fp_lpm_set *set, unsigned width, struct fp_lpm_pfx *p,
 	fp_lpm_window(t, &o);
 	t->ix = (uint32_t)set->nix;
 	fp_lpm_index(t, &o, set->index + set->nix);
+	t->big = ((size_t)4 << t->ibits) + (size_t)o.n * (width == 32 ? sizeof(*set->seg4) :
+							   sizeof(*set->seg6)) > FP_LPM_BIG_BYTES;
 	set->nix += 1u << t->ibits;
 	*nseg += o.n;
 	*id = (uint32_t)set->ntab++;
@@ -382,6 +384,14 @@ static int fp_lpm_fit(void **arr, size_t *cap, size_t n, size_t elem)
 		return -ENOMEM;
 	*arr = p;
 	*cap = n;
+	return 0;
+}
+
+int fp_lpm_has_big(const struct fp_lpm_set *set)
+{
+	for (size_t i = 0; i < set->ntab; i++)
+		if (set->tab[i].big)
+			return 1;
 	return 0;
 }
 

@@ -710,7 +710,7 @@ static int fp_ruleset_compile(struct fp_ruleset *rs)
 	if (!err)
 		err = fp_lpm_shrink(&rs->lpm);
 	if (!err)
-		rs->prefetch = fp_lpm_bytes(&rs->lpm) > FP_PREFETCH_BYTES;
+		rs->prefetch = fp_lpm_has_big(&rs->lpm);
 	fp_build_fini(&b);
 	return err;
 }

@@ -227,8 +227,8 @@ static inline const struct fp_sig *fp_sig_find(const struct fp_ruleset *rs,
 	}
 }
 
-/* Address tables above this many bytes outgrow the caches: a batch's
- * lookups prefetch their loads. Below it prefetching only costs. */
+/* Per-rule counters above this many bytes outgrow the caches: the
+ * worker prefetches a batch's before counting. Below it that only costs. */
 #define FP_PREFETCH_BYTES ((size_t)1 << 20)
 
 /* The interval of port index x that port falls in: the rs->pseg entry
