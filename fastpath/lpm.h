@@ -77,11 +77,14 @@ struct fp_lpm_tab {
 	uint8_t big;     /* over FP_LPM_BIG_BYTES: a batch prefetches its loads */
 };
 
-/* A table whose first level and intervals hold more than this outgrows
- * the caches; below it a batch's prefetches only cost (the small tables
- * of 10 000 IPv6 port rules made a batch 1.5x slower than lookups one
- * at a time). */
-#define FP_LPM_BIG_BYTES ((size_t)256 << 10)
+/* A table whose first level and intervals hold more than this (the L2
+ * cache of the development VM's cores) outgrows the caches; below it a
+ * batch's prefetches only cost (the small tables of 10 000 IPv6 port
+ * rules made a batch 1.5x slower than lookups one at a time). Between
+ * that and the L3 it depends on the moment: with tables of 100 000 -
+ * 200 000 prefixes (5-15 MiB each) prefetching cost up to a third on a
+ * quiet VM and halved the time when other guests loaded the memory. */
+#define FP_LPM_BIG_BYTES ((size_t)1 << 20)
 
 struct fp_lpm_set {
 	struct fp_lpm_tab *tab;

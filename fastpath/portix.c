@@ -6,10 +6,14 @@
  * destination port when the class has a dport range (or no range at
  * all), else by source port. An index cuts 0-65535 at every range's
  * ends into intervals; each interval lists the classes that cover it,
- * ordered by lowest rule, so a lookup (classify.c) binary-searches the
- * packet's port and walks the list only while a class can still beat the
- * best match. Classes with heavily overlapping ranges cost an entry per
- * interval they cover; the total is capped at FP_PORT_MAX_ENTRIES. */
+ * ordered by lowest rule, each entry with the class's lowest rule and its
+ * range on the other side (struct fp_pent). A lookup (classify.c) finds
+ * the packet's interval (in one bucket of 16 ports when the index has
+ * more than FP_PORT_BUCKET_MIN intervals, else among all) and walks its
+ * list only while a class can still beat the best match, reading a class
+ * only when the packet's other port is in its range. Classes with
+ * heavily overlapping ranges cost an entry per interval they cover; the
+ * total is capped at FP_PORT_MAX_ENTRIES. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
