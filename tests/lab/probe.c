@@ -109,23 +109,46 @@ static ssize_t probe_recv_until(int fd, const struct timespec *t0, long seconds,
 	return -1;
 }
 
+/* A UDP socket towards DST, bound to SRC when given, and its datagram. */
+struct udp_out {
+	int fd;
+	struct sockaddr_storage to;
+	socklen_t tolen;
+	char payload[PROBE_PAYLOAD];
+};
+
+static int udp_out_open(struct udp_out *o, const char *src, const char *dst, const char *port)
+{
+	memset(o->payload, 0, sizeof(o->payload));
+	strcpy(o->payload, "xskwall-probe");
+	o->fd = probe_socket(SOCK_DGRAM, src, dst, port, &o->to, &o->tolen);
+	return o->fd;
+}
+
+/* Send n datagrams; how many went. */
+static long udp_out_send(const struct udp_out *o, long n)
+{
+	long sent = 0;
+
+	for (long i = 0; i < n; i++)
+		sent += sendto(o->fd, o->payload, sizeof(o->payload), 0,
+			       (const struct sockaddr *)&o->to, o->tolen) > 0;
+	return sent;
+}
+
 static int udp_send(const char *src, const char *dst, const char *port, long count)
 {
 	struct timespec gap = { 0, 200 * 1000 };
-	char payload[PROBE_PAYLOAD] = "xskwall-probe";
-	struct sockaddr_storage to;
-	socklen_t tolen;
+	struct udp_out o;
 	long sent = 0;
-	int fd;
 
-	fd = probe_socket(SOCK_DGRAM, src, dst, port, &to, &tolen);
-	if (fd < 0)
+	if (udp_out_open(&o, src, dst, port) < 0)
 		return 1;
 	for (long i = 0; i < count; i++) {
-		sent += sendto(fd, payload, sizeof(payload), 0, (struct sockaddr *)&to, tolen) > 0;
+		sent += udp_out_send(&o, 1);
 		nanosleep(&gap, NULL); /* paced: the test counts, it does not flood */
 	}
-	close(fd);
+	close(o.fd);
 	printf("sent %ld\n", sent);
 	return sent == count ? 0 : 1;
 }
@@ -159,28 +182,22 @@ static void probe_no_catch_up(struct timespec *next)
 static int udp_stream(const char *src, const char *dst, const char *port, long seconds,
 		      const char *stop_file)
 {
-	char payload[PROBE_PAYLOAD] = "xskwall-probe";
-	struct sockaddr_storage to;
 	struct timespec t0, next;
-	socklen_t tolen;
+	struct udp_out o;
 	long sent = 0;
-	int fd;
 
-	fd = probe_socket(SOCK_DGRAM, src, dst, port, &to, &tolen);
-	if (fd < 0)
+	if (udp_out_open(&o, src, dst, port) < 0)
 		return 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	next = t0;
 	while (probe_ms_since(&t0) < seconds * 1000 && access(stop_file, F_OK)) {
-		for (int i = 0; i < UDP_STREAM_BURST; i++)
-			sent += sendto(fd, payload, sizeof(payload), 0, (struct sockaddr *)&to,
-				       tolen) > 0;
+		sent += udp_out_send(&o, UDP_STREAM_BURST);
 		probe_ts_add(&next, UDP_STREAM_GAP_NS);
 		probe_no_catch_up(&next);
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
 			;
 	}
-	close(fd);
+	close(o.fd);
 	printf("sent %ld\n", sent);
 	return 0;
 }
