@@ -157,11 +157,12 @@ static void fp_pfill(struct fp_ruleset *rs, const struct fp_pord *o, size_t n,
  * returns where they start, or FP_LPM_NONE. */
 static uint32_t fp_pbuckets(struct fp_ruleset *rs, uint32_t nseg, const struct fp_pscratch *w)
 {
-	uint32_t *bk = rs->pbucket + rs->npbucket, b;
 	size_t at = rs->npbucket;
+	uint32_t *bk, b;
 
 	if (nseg <= FP_PORT_BUCKET_MIN)
 		return FP_LPM_NONE;
+	bk = rs->pbucket + at; /* grown by fp_preserve: not NULL here */
 	for (b = 0; b < FP_PORT_BUCKETS; b++)
 		bk[b] = w->segof[b << FP_PORT_BUCKET_SHIFT];
 	bk[FP_PORT_BUCKETS] = nseg - 1;
