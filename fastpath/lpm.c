@@ -363,8 +363,9 @@ int fp_lpm_add(struct fp_lpm_set *set, unsigned width, struct fp_lpm_pfx *p,
 	fp_lpm_window(t, &o);
 	t->ix = (uint32_t)set->nix;
 	fp_lpm_index(t, &o, set->index + set->nix);
-	t->big = ((size_t)4 << t->ibits) + (size_t)o.n * (width == 32 ? sizeof(*set->seg4) :
-							   sizeof(*set->seg6)) > FP_LPM_BIG_BYTES;
+	t->big = (sizeof(*set->index) << t->ibits) +
+		 (size_t)o.n * (width == 32 ? sizeof(*set->seg4) : sizeof(*set->seg6)) >
+		 FP_LPM_BIG_BYTES;
 	set->nix += 1u << t->ibits;
 	*nseg += o.n;
 	*id = (uint32_t)set->ntab++;

@@ -81,9 +81,11 @@ struct fp_lpm_tab {
  * cache of the development VM's cores) outgrows the caches; below it a
  * batch's prefetches only cost (the small tables of 10 000 IPv6 port
  * rules made a batch 1.5x slower than lookups one at a time). Between
- * that and the L3 it depends on the moment: with tables of 100 000 -
- * 200 000 prefixes (5-15 MiB each) prefetching cost up to a third on a
- * quiet VM and halved the time when other guests loaded the memory. */
+ * that and the L3 it depends on the moment: with rule lists of 100 000 -
+ * 200 000 prefixes prefetching cost up to a third on a quiet VM and
+ * halved the time when other guests loaded the memory; a line drawn at
+ * 12 MiB instead took it from a million IPv4 prefixes, which then took
+ * twice as long. */
 #define FP_LPM_BIG_BYTES ((size_t)1 << 20)
 
 struct fp_lpm_set {
