@@ -40,6 +40,14 @@
 #define CTL_MAX_METRICS_RULES 100000
 
 
+/* What the daemon does with the memory of rules a reload replaced. */
+enum ctl_reload_memory {
+	CTL_RELOAD_MEMORY_RELEASE, /* give it back to the system (the default) */
+	CTL_RELOAD_MEMORY_KEEP,    /* keep it for the next reload */
+};
+
+struct fp_big_pool;
+
 struct fw_config {
 	char port[FP_NPORTS][IF_NAMESIZE]; /* "" when not given */
 	int queues_all;                    /* `queues all` (the default) */
@@ -58,6 +66,7 @@ struct fw_config {
 	char metrics_listen[CTL_LISTEN_MAX];      /* "": no metrics server */
 	uint32_t metrics_rules;            /* per-rule series on /metrics, at most */
 	uint8_t log_level;                 /* enum fw_log_level */
+	uint8_t reload_memory;             /* enum ctl_reload_memory */
 	char **files;                      /* every file read; fp_rule.file indexes it */
 	uint32_t nfiles;
 	struct fp_rule *rules;             /* a bigmem.h block, in file order */
@@ -73,8 +82,10 @@ void ctl_config_fini(struct fw_config *cfg);
 /* Parse `path` (and what it includes). On success *cfg holds the new
  * config (init'd by this call) and 0 is returned. On failure returns
  * -EINVAL (or -errno for I/O), writes "FILE:LINE:COL: message" into err
- * and leaves *cfg as after init. */
-int ctl_config_load(const char *path, struct fw_config *cfg, char *err, size_t errlen);
+ * and leaves *cfg as after init. The file's text and the rule array come
+ * from mem (bigmem.h; NULL: fresh mappings). */
+int ctl_config_load(const char *path, struct fp_big_pool *mem, struct fw_config *cfg, char *err,
+		    size_t errlen);
 
 /* The same on an in-memory buffer; `name` is used in messages and as the
  * base for relative includes (its directory). Used by tests and fuzzers. */

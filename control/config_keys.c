@@ -415,6 +415,9 @@ static const struct ctl_name ctl_log_levels[] = {
 	{ "error", FW_LOG_ERR }, { "warning", FW_LOG_WARN }, { "info", FW_LOG_INFO },
 	{ "debug", FW_LOG_DEBUG }, { NULL, 0 },
 };
+static const struct ctl_name ctl_reload_memories[] = {
+	{ "release", CTL_RELOAD_MEMORY_RELEASE }, { "keep", CTL_RELOAD_MEMORY_KEEP }, { NULL, 0 },
+};
 static const struct ctl_name ctl_bind_modes[] = {
 	{ "auto", FP_BIND_AUTO }, { "zero-copy", FP_BIND_ZEROCOPY },
 	{ "copy", FP_BIND_COPY }, { NULL, 0 },
@@ -509,6 +512,8 @@ static const struct ctl_key ctl_keys[] = {
 		 "metrics-rules 0-100000", NULL),
 	CTL_ENUM("log-level", CTL_ONCE_LOG_LEVEL, ctl_log_levels, log_level,
 		 "log-level error|warning|info|debug", NULL),
+	CTL_ENUM("reload-memory", CTL_ONCE_RELOAD_MEMORY, ctl_reload_memories, reload_memory,
+		 "reload-memory release|keep", NULL),
 	{ "include", 1, 1, ctl_key_include, CTL_ONCE_NONE, NULL, 0, 0,
 	  "include PATH-OR-GLOB", 0, 0, NULL },
 	{ NULL, 0, 0, NULL, CTL_ONCE_NONE, NULL, 0, 0, NULL, 0, 0, NULL },

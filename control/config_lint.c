@@ -79,8 +79,8 @@ static int ctl_table_init(struct ctl_table *t, const struct fw_config *cfg, ctl_
 	t->mask = cap - 1;
 	t->key_of = key_of;
 	t->rules = cfg->rules;
-	t->slot = fp_big_alloc(cap * sizeof(*t->slot), 1);
-	t->tag = fp_big_alloc(cap, 0);
+	t->slot = fp_big_alloc(NULL, cap * sizeof(*t->slot), 1);
+	t->tag = fp_big_alloc(NULL, cap, 0);
 	return t->slot && t->tag ? 0 : -ENOMEM;
 }
 

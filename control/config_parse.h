@@ -39,6 +39,7 @@ enum ctl_once {
 	CTL_ONCE_METRICS_LISTEN,
 	CTL_ONCE_METRICS_RULES,
 	CTL_ONCE_LOG_LEVEL,
+	CTL_ONCE_RELOAD_MEMORY,
 	CTL_ONCE_N,
 };
 
@@ -66,6 +67,7 @@ struct ctl_seen {
 
 struct ctl_parse {
 	struct fw_config *cfg;
+	struct fp_big_pool *mem;     /* where big arrays come from (bigmem.h) */
 	const struct ctl_file *file; /* innermost file, for messages */
 	char *err;
 	size_t errlen;

@@ -105,7 +105,8 @@ static int ctl_open_regular(const char *path, size_t max, struct ctl_text *t, si
 /* Read a whole regular file of at most `max` bytes into t->buf (a bigmem.h
  * block: a big file lands on hugepages); -errno,
  * -EFBIG past max (the caller names the limit). */
-static int ctl_read_file(const char *path, size_t max, struct ctl_text *t)
+static int ctl_read_file(struct fp_big_pool *mem, const char *path, size_t max,
+			 struct ctl_text *t)
 {
 	size_t size = 0, len = 0;
 	ssize_t n;
@@ -115,7 +116,7 @@ static int ctl_read_file(const char *path, size_t max, struct ctl_text *t)
 	fd = ctl_open_regular(path, max, t, &size);
 	if (fd < 0)
 		return fd;
-	t->buf = fp_big_alloc(size + 2, 0); /* one more shows growth; one for the NUL */
+	t->buf = fp_big_alloc(mem, size + 2, 0); /* one more shows growth; one for the NUL */
 	if (!t->buf) {
 		close(fd);
 		return -ENOMEM;
@@ -174,7 +175,7 @@ static int ctl_include_file(struct ctl_parse *p, const struct ctl_tok *tok,
 	struct ctl_text t;
 	int err;
 
-	err = ctl_read_file(path, CTL_MAX_FILE_BYTES, &t);
+	err = ctl_read_file(p->mem, path, CTL_MAX_FILE_BYTES, &t);
 	if (err == -ENOMEM)
 		return ctl_oom(p);
 	if (err == -EFBIG)
@@ -364,7 +365,7 @@ static void ctl_parse_fini(struct ctl_parse *p, int err)
 }
 
 /* Takes a mutable buffer with room for a NUL at buf[len]. */
-static int ctl_parse_owned(char *buf, size_t len, const char *name,
+static int ctl_parse_owned(char *buf, size_t len, const char *name, struct fp_big_pool *mem,
 			   struct fw_config *cfg, char *err, size_t errlen)
 {
 	struct ctl_parse p;
@@ -372,6 +373,7 @@ static int ctl_parse_owned(char *buf, size_t len, const char *name,
 
 	memset(&p, 0, sizeof(p));
 	p.cfg = cfg;
+	p.mem = mem;
 	p.err = err;
 	p.errlen = errlen;
 	p.files = 1;
@@ -407,18 +409,19 @@ int ctl_config_parse_buf(const char *buf, size_t len, const char *name,
 	}
 	if (len)
 		memcpy(copy, buf, len);
-	rc = ctl_parse_owned(copy, len, name, cfg, err, errlen);
+	rc = ctl_parse_owned(copy, len, name, NULL, cfg, err, errlen);
 	free(copy);
 	return rc;
 }
 
-int ctl_config_load(const char *path, struct fw_config *cfg, char *err, size_t errlen)
+int ctl_config_load(const char *path, struct fp_big_pool *mem, struct fw_config *cfg, char *err,
+		    size_t errlen)
 {
 	struct ctl_text t;
 	int rc;
 
 	ctl_config_init(cfg);
-	rc = ctl_read_file(path, CTL_MAX_FILE_BYTES, &t);
+	rc = ctl_read_file(mem, path, CTL_MAX_FILE_BYTES, &t);
 	if (rc == -EFBIG)
 		ctl_file_too_big(&t);
 	if (rc == -ENOMEM)
@@ -428,7 +431,7 @@ int ctl_config_load(const char *path, struct fw_config *cfg, char *err, size_t e
 			snprintf(err, errlen, "%s: %s: %s", path, t.what, t.detail);
 		return rc;
 	}
-	rc = ctl_parse_owned(t.buf, t.len, path, cfg, err, errlen);
+	rc = ctl_parse_owned(t.buf, t.len, path, mem, cfg, err, errlen);
 	fp_big_free(t.buf);
 	return rc;
 }

@@ -474,7 +474,7 @@ static int ctl_rules_reserve(struct ctl_parse *p)
 		cap = CTL_MAX_RULES;
 	if (cap > SIZE_MAX / sizeof(*r))
 		return ctl_oom(p);
-	r = fp_big_realloc(c->rules, cap * sizeof(*r)); /* hugepages, no copies */
+	r = fp_big_realloc(p->mem, c->rules, cap * sizeof(*r)); /* hugepages, no copies */
 	if (!r)
 		return ctl_oom(p);
 	c->rules = r;

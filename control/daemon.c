@@ -61,7 +61,7 @@ int ctl_check(const char *path)
 	struct ctl_loaded l;
 	char err[CTL_ERR_LEN];
 
-	if (ctl_load(path, &l, err, sizeof(err))) {
+	if (ctl_load(path, NULL, &l, err, sizeof(err))) {
 		fw_err("%s", err);
 		return 1;
 	}
@@ -112,6 +112,13 @@ static void ctl_waiters_answer(struct ctl_daemon *d, struct ctl_waiters *w, json
 	json_decref(reply);
 }
 
+/* Where the next reload builds its big arrays: in the memory of the
+ * rules it replaces (reload-memory keep), or in fresh mappings. */
+static struct fp_big_pool *ctl_reload_pool(const struct ctl_daemon *d)
+{
+	return d->cfg.reload_memory == CTL_RELOAD_MEMORY_KEEP ? d->mem : NULL;
+}
+
 void ctl_daemon_reload(struct ctl_daemon *d, struct ctl_client_ref c)
 {
 	int err;
@@ -122,7 +129,7 @@ void ctl_daemon_reload(struct ctl_daemon *d, struct ctl_client_ref c)
 		fw_info("reload requested while one is running: another one follows it");
 		return;
 	}
-	err = ctl_loader_start(d->path, &d->reload);
+	err = ctl_loader_start(d->path, ctl_reload_pool(d), &d->reload);
 	if (err) {
 		fw_err("reload failed: cannot start the loader: %s; keeping the %zu rules in force",
 		       strerror(-err), d->cfg.nrules);
@@ -156,13 +163,14 @@ static void ctl_rules_in_force(struct ctl_daemon *d, uint64_t started_ns, int ed
 	d->sv.rules.edited = edited;
 }
 
-/* Put next in force, or say in err why not. */
-/* Return the heap's free memory to the system after the old rules went:
- * a reload of a million rules would otherwise leave the daemon at twice
- * its size for good. */
-static void ctl_give_back_memory(void)
+/* Return the free memory to the system after the old rules went, unless
+ * reload-memory keeps it: a reload of a million rules would otherwise
+ * leave the daemon at twice its size for good. */
+static void ctl_give_back_memory(struct ctl_daemon *d)
 {
 	malloc_trim(0);
+	if (!ctl_reload_pool(d))
+		fp_big_pool_drain(d->mem);
 }
 
 static int ctl_reload_apply(struct ctl_daemon *d, struct ctl_loaded *next, char *err,
@@ -186,7 +194,7 @@ static int ctl_reload_apply(struct ctl_daemon *d, struct ctl_loaded *next, char 
 	ctl_config_fini(&d->cfg);
 	d->cfg = next->cfg;
 	d->lint = ctl_lint_job_start(&d->cfg); /* the rules are in force: warnings can wait */
-	ctl_give_back_memory();
+	ctl_give_back_memory(d);
 	ctl_apply_log_level(d);
 	ctl_rules_in_force(d, d->reload_started_ns, 0);
 	fw_info("reloaded %s: %zu rules in force (generation %llu)", d->path, d->cfg.nrules,
@@ -243,7 +251,7 @@ void ctl_daemon_edit(struct ctl_daemon *d, struct ctl_client_ref c, struct fp_ru
 		json_decref(gone);
 		return ctl_server_fail(d->server, c, "a reload or another edit is running; try again");
 	}
-	err = ctl_loader_start_compile(rules, n, &d->cfg.policy, &d->reload);
+	err = ctl_loader_start_compile(rules, n, &d->cfg.policy, ctl_reload_pool(d), &d->reload);
 	if (err) {
 		json_decref(gone);
 		return ctl_server_fail(d->server, c, "cannot start compiling the rules");
@@ -277,7 +285,7 @@ static int ctl_edit_apply(struct ctl_daemon *d, struct ctl_loaded *next, char *e
 	d->cfg.nrules = d->cfg.rules_cap = next->cfg.nrules;
 	next->cfg.rules = NULL;
 	ctl_config_fini(&next->cfg);
-	ctl_give_back_memory();
+	ctl_give_back_memory(d);
 	ctl_rules_in_force(d, d->edit.started_ns, 1);
 	fw_info("rules edited from the control socket: %zu rules in force (generation %llu)",
 		d->cfg.nrules, (unsigned long long)d->sv.rules.generation);
@@ -576,10 +584,13 @@ int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
 	uint32_t leaked;
 
 	ctl_malloc_policy();
-	if (ctl_load(d.path, &l, err, sizeof(err))) {
+	d.mem = fp_big_pool_create(); /* NULL: every reload maps fresh memory */
+	if (ctl_load(d.path, d.mem, &l, err, sizeof(err))) {
 		fw_err("%s", err);
+		fp_big_pool_unref(d.mem);
 		return 1;
 	}
+	fp_big_pool_drain(d.mem); /* the compiler's scratch: no reload is near */
 	load_ns = ctl_mono_ns() - load_started;
 	d.cfg = l.cfg;
 	ctl_apply_log_level(&d);
@@ -608,5 +619,6 @@ int ctl_daemon_run(const struct ctl_args *a, int sig_fd)
 		fw_err("%u UMEM frames were not accounted for at exit", leaked);
 	ctl_lint_job_end(d.lint);
 	ctl_config_fini(&d.cfg);
+	fp_big_pool_unref(d.mem);
 	return d.status || leaked ? 1 : 0;
 }

@@ -34,6 +34,7 @@ struct ctl_daemon {
 	const char *path;
 	int verbose;               /* -v: debug, whatever log-level says */
 	struct fw_config cfg;      /* the configuration in force */
+	struct fp_big_pool *mem;   /* the memory of replaced rules, for the next reload */
 	struct fp_engine *engine;
 	struct ctl_netwatch *links;
 	struct ctl_ports ports;

@@ -46,7 +46,7 @@ int ctl_edit_insert(const struct fp_rule *rules, size_t n, const struct fp_rule 
 
 	if (pos > n)
 		return -EINVAL;
-	a = fp_big_alloc((n + 1) * sizeof(*a), 0);
+	a = fp_big_alloc(NULL, (n + 1) * sizeof(*a), 0);
 	if (!a)
 		return -ENOMEM;
 	memcpy(a, rules, pos * sizeof(*a));
@@ -62,7 +62,7 @@ int ctl_edit_remove(const struct fp_rule *rules, size_t n, size_t index, struct 
 
 	if (index < 1 || index > n)
 		return -EINVAL;
-	a = fp_big_alloc((n > 1 ? n - 1 : 1) * sizeof(*a), 0);
+	a = fp_big_alloc(NULL, (n > 1 ? n - 1 : 1) * sizeof(*a), 0);
 	if (!a)
 		return -ENOMEM;
 	memcpy(a, rules, (index - 1) * sizeof(*a));

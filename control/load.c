@@ -4,16 +4,18 @@
 #include <string.h>
 #include "load.h"
 
-int ctl_load(const char *path, struct ctl_loaded *out, char *err, size_t errlen)
+int ctl_load(const char *path, struct fp_big_pool *mem, struct ctl_loaded *out, char *err,
+	     size_t errlen)
 {
 	int r;
 
 	out->rules = NULL;
-	r = ctl_config_load(path, &out->cfg, err, errlen);
+	r = ctl_config_load(path, mem, &out->cfg, err, errlen);
 	if (!r)
 		r = ctl_config_validate_ports(&out->cfg, err, errlen);
 	if (!r) {
-		r = fp_ruleset_create_view(out->cfg.rules, out->cfg.nrules, &out->cfg.policy, &out->rules);
+		r = fp_ruleset_create_view(out->cfg.rules, out->cfg.nrules, &out->cfg.policy, mem,
+					   &out->rules);
 		if (r)
 			snprintf(err, errlen, "%s: cannot compile the rules: %s", path,
 				 ctl_compile_strerror(r));

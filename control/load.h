@@ -13,9 +13,11 @@ struct ctl_loaded {
 	struct fp_ruleset *rules;
 };
 
-/* Parse `path`, check its ports, compile its rules. On failure returns
- * nonzero with the reason in err, and *out is empty (nothing to free). */
-int ctl_load(const char *path, struct ctl_loaded *out, char *err, size_t errlen);
+/* Parse `path`, check its ports, compile its rules, with the big arrays
+ * from mem (bigmem.h; NULL: fresh mappings). On failure returns nonzero
+ * with the reason in err, and *out is empty (nothing to free). */
+int ctl_load(const char *path, struct fp_big_pool *mem, struct ctl_loaded *out, char *err,
+	     size_t errlen);
 
 /* Why fp_ruleset_create refused rules the parser accepted (-ENOMEM, or
  * -E2BIG past a compiled-size limit of README's "Limits"). */

@@ -18,6 +18,7 @@
 struct ctl_loader {
 	char *path;              /* a reload's file; NULL: compile loaded.cfg.rules */
 	struct fp_policy policy; /* of a compile */
+	struct fp_big_pool *mem; /* a reference: the big arrays come from it */
 	int event_fd;
 	pthread_t thread;
 	atomic_int refs;
@@ -33,6 +34,7 @@ static void ctl_loader_free(struct ctl_loader *l)
 	if (l->event_fd >= 0)
 		close(l->event_fd);
 	free(l->path);
+	fp_big_pool_unref(l->mem);
 	free(l);
 }
 
@@ -48,10 +50,10 @@ static void *ctl_loader_main(void *arg)
 	uint64_t one = 1;
 
 	if (l->path) {
-		l->result = ctl_load(l->path, &l->loaded, l->err, sizeof(l->err));
+		l->result = ctl_load(l->path, l->mem, &l->loaded, l->err, sizeof(l->err));
 	} else {
 		l->result = fp_ruleset_create_view(l->loaded.cfg.rules, l->loaded.cfg.nrules, &l->policy,
-					      &l->loaded.rules);
+					      l->mem, &l->loaded.rules);
 		if (l->result) {
 			snprintf(l->err, sizeof(l->err), "cannot compile the rules: %s",
 				 ctl_compile_strerror(l->result));
@@ -84,12 +86,13 @@ static int ctl_loader_run(struct ctl_loader *l, struct ctl_loader **out)
 	return 0;
 }
 
-int ctl_loader_start(const char *path, struct ctl_loader **out)
+int ctl_loader_start(const char *path, struct fp_big_pool *mem, struct ctl_loader **out)
 {
 	struct ctl_loader *l = calloc(1, sizeof(*l));
 
 	if (!l)
 		return -ENOMEM;
+	l->mem = fp_big_pool_ref(mem);
 	l->event_fd = -1;
 	l->result = -ECANCELED;
 	ctl_config_init(&l->loaded.cfg);
@@ -102,7 +105,7 @@ int ctl_loader_start(const char *path, struct ctl_loader **out)
 }
 
 int ctl_loader_start_compile(struct fp_rule *rules, size_t n, const struct fp_policy *policy,
-			     struct ctl_loader **out)
+			     struct fp_big_pool *mem, struct ctl_loader **out)
 {
 	struct ctl_loader *l = calloc(1, sizeof(*l));
 
@@ -110,6 +113,7 @@ int ctl_loader_start_compile(struct fp_rule *rules, size_t n, const struct fp_po
 		fp_big_free(rules);
 		return -ENOMEM;
 	}
+	l->mem = fp_big_pool_ref(mem);
 	l->event_fd = -1;
 	ctl_config_init(&l->loaded.cfg);
 	l->loaded.cfg.rules = rules;

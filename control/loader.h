@@ -9,15 +9,16 @@
 
 struct ctl_loader;
 
-/* Run ctl_load(path) on a new thread. */
-int ctl_loader_start(const char *path, struct ctl_loader **out);
+/* Run ctl_load(path, mem) on a new thread (which holds a reference on
+ * mem while it runs). */
+int ctl_loader_start(const char *path, struct fp_big_pool *mem, struct ctl_loader **out);
 
-/* Compile rules[0..n) (a malloc'd array; ownership taken, even on
- * failure) with policy on a new thread (xskwallctl add/del). finish hands
+/* Compile rules[0..n) (a bigmem.h array; ownership taken, even on
+ * failure) with policy, the tables from mem, on a new thread (xskwallctl add/del). finish hands
  * back the array in out->cfg.rules (the rest of out->cfg is defaults) and
  * the snapshot in out->rules. */
 int ctl_loader_start_compile(struct fp_rule *rules, size_t n, const struct fp_policy *policy,
-			     struct ctl_loader **out);
+			     struct fp_big_pool *mem, struct ctl_loader **out);
 
 /* Readable (poll) once the load is over. */
 int ctl_loader_fd(const struct ctl_loader *l);

@@ -55,7 +55,8 @@ static int fp_lpm_cmp(const void *a, const void *b)
 }
 
 /* Grow *arr (of elem-byte items) so that it holds at least need. */
-static int fp_lpm_grow(void **arr, size_t *cap, size_t need, size_t elem)
+static int fp_lpm_grow(struct fp_big_pool *pool, void **arr, size_t *cap, size_t need,
+		       size_t elem)
 {
 	size_t c = *cap ? *cap : 64;
 	void *p;
@@ -64,7 +65,7 @@ static int fp_lpm_grow(void **arr, size_t *cap, size_t need, size_t elem)
 		return 0;
 	while (c < need)
 		c *= 2;
-	p = fp_big_realloc(*arr, c * elem);
+	p = fp_big_realloc(pool, *arr, c * elem);
 	if (!p)
 		return -ENOMEM;
 	*arr = p;
@@ -220,16 +221,16 @@ static int fp_lpm_reserve(struct fp_lpm_set *set, unsigned width, size_t n,
 	size_t segs = 2 * n + 1;
 	int err;
 
-	err = fp_lpm_grow((void **)&set->tab, &set->captab, set->ntab + 1,
+	err = fp_lpm_grow(set->mem, (void **)&set->tab, &set->captab, set->ntab + 1,
 			  sizeof(*set->tab));
 	if (!err)
-		err = fp_lpm_grow((void **)&set->index, &set->capix,
+		err = fp_lpm_grow(set->mem, (void **)&set->index, &set->capix,
 				  set->nix + (1u << ibits), sizeof(uint32_t));
 	if (!err && width == 32)
-		err = fp_lpm_grow((void **)&set->seg4, &set->capseg4,
+		err = fp_lpm_grow(set->mem, (void **)&set->seg4, &set->capseg4,
 				  set->nseg4 + segs, sizeof(*set->seg4));
 	if (!err && width == 128)
-		err = fp_lpm_grow((void **)&set->seg6, &set->capseg6,
+		err = fp_lpm_grow(set->mem, (void **)&set->seg6, &set->capseg6,
 				  set->nseg6 + segs, sizeof(*set->seg6));
 	return err;
 }
@@ -292,9 +293,10 @@ static int fp_lpm_scatter(uint32_t *count, unsigned d, const struct fp_lpm_pfx *
 
 /* LSD radix sort by (address, length, index): linear, and stable, so
  * index order in the input saves the index digits. */
-static int fp_lpm_radix_sort(unsigned width, struct fp_lpm_pfx *p, size_t n)
+static int fp_lpm_radix_sort(struct fp_big_pool *pool, unsigned width, struct fp_lpm_pfx *p,
+			     size_t n)
 {
-	struct fp_lpm_pfx *tmp = fp_big_alloc(n * sizeof(*p), 0), *src = p, *dst = tmp, *t;
+	struct fp_lpm_pfx *tmp = fp_big_alloc(pool, n * sizeof(*p), 0), *src = p, *dst = tmp, *t;
 	struct fp_lpm_radix *r = malloc(sizeof(*r));
 	unsigned d;
 
@@ -320,7 +322,7 @@ static int fp_lpm_radix_sort(unsigned width, struct fp_lpm_pfx *p, size_t n)
 	return 0;
 }
 
-void fp_lpm_sort(unsigned width, struct fp_lpm_pfx *p, size_t n)
+void fp_lpm_sort(struct fp_big_pool *pool, unsigned width, struct fp_lpm_pfx *p, size_t n)
 {
 	size_t i;
 
@@ -330,7 +332,7 @@ void fp_lpm_sort(unsigned width, struct fp_lpm_pfx *p, size_t n)
 		p[i].addr &= ~fp_lpm_hostmask(width, p[i].len) &
 			     fp_lpm_hostmask(width, 0);
 	}
-	if (n < 64 || fp_lpm_radix_sort(width, p, n))
+	if (n < 64 || fp_lpm_radix_sort(pool, width, p, n))
 		qsort(p, n, sizeof(*p), fp_lpm_cmp); /* small, or no scratch */
 }
 
@@ -349,7 +351,7 @@ int fp_lpm_add(struct fp_lpm_set *set, unsigned width, struct fp_lpm_pfx *p,
 	err = fp_lpm_reserve(set, width, n, fp_lpm_ibits(2 * n + 1));
 	if (err)
 		return err;
-	fp_lpm_sort(width, p, n);
+	fp_lpm_sort(set->mem, width, p, n);
 	if (width == 32)
 		o.seg4 = set->seg4 + *nseg;
 	else
@@ -380,7 +382,7 @@ static int fp_lpm_fit(void **arr, size_t *cap, size_t n, size_t elem)
 
 	if (!n || n == *cap)
 		return 0;
-	p = fp_big_realloc(*arr, n * elem);
+	p = fp_big_realloc(NULL, *arr, n * elem); /* *arr keeps its pool */
 	if (!p)
 		return -ENOMEM;
 	*arr = p;

@@ -28,6 +28,8 @@
 #include <string.h>
 #include "prefetch.h"
 
+struct fp_big_pool;
+
 #define FP_LPM_NONE UINT32_MAX
 /* A first-level entry with this bit holds a value (FP_LPM_NONE is all
  * ones, so it keeps its meaning); rule indices stay below it. */
@@ -97,6 +99,7 @@ struct fp_lpm_set {
 	size_t nseg4, capseg4;
 	size_t nseg6, capseg6;
 	size_t nix, capix;
+	struct fp_big_pool *mem; /* where the pools come from (bigmem.h); NULL: fresh */
 };
 
 /* Add a table over p[0..n) (sorted in place; n may be 0) of width 32 or
@@ -110,7 +113,7 @@ int fp_lpm_shrink(struct fp_lpm_set *set);
 
 /* Mask each prefix to its length and sort by (address, length, index),
  * the order fp_lpm_add() sweeps in; equal prefixes end up adjacent. */
-void fp_lpm_sort(unsigned width, struct fp_lpm_pfx *p, size_t n);
+void fp_lpm_sort(struct fp_big_pool *mem, unsigned width, struct fp_lpm_pfx *p, size_t n);
 
 /* Free the pools; safe on a zeroed or half-built set. */
 void fp_lpm_fini(struct fp_lpm_set *set);

@@ -24,7 +24,7 @@ int fp_ruleset_add_counters(struct fp_ruleset *rs, unsigned slot)
 	 * for big arrays, so that reading them all, as the carry to the next
 	 * snapshot does, costs a fault per 2 MiB, not per 4 KiB); the
 	 * margins keep neighbours off its lines */
-	rs->count_mem[slot] = fp_big_alloc(bytes, 1);
+	rs->count_mem[slot] = fp_big_alloc(rs->lpm.mem, bytes, 1);
 	if (!rs->count_mem[slot])
 		return -ENOMEM;
 	p = ((uintptr_t)rs->count_mem[slot] + FP_CACHE_LINE) & ~(uintptr_t)(FP_CACHE_LINE - 1);
@@ -218,7 +218,7 @@ int fp_ruleset_carry_counts(const struct fp_ruleset *old, struct fp_ruleset *nex
 	if (!old || !old->n || !next->n)
 		return 0;
 	if (!next->base)
-		next->base = fp_big_alloc(next->n * sizeof(*next->base), 1);
+		next->base = fp_big_alloc(next->lpm.mem, next->n * sizeof(*next->base), 1);
 	if (!next->base)
 		return -ENOMEM;
 	/* the same file again, or rules only added at its end: the k-th copy

@@ -132,6 +132,7 @@ struct fp_build {
 	struct fp_bkey *bk;      /* collected (sig, len, src) -> table */
 	size_t nbk;
 	size_t nblen, capblen;
+	struct fp_big_pool *mem; /* where the arrays come from: the tables' */
 };
 
 static void fp_build_fini(struct fp_build *b)
@@ -207,12 +208,12 @@ static int fp_build_alloc(struct fp_build *b)
 	size_t n = b->n ? b->n : 1;
 
 	b->hbits = fp_bits_for(n);
-	b->node = fp_big_alloc(n * sizeof(*b->node), 0);
-	b->pcl = fp_big_alloc(n * sizeof(*b->pcl), 0);
-	b->gid = fp_big_alloc(n * sizeof(*b->gid), 0);
-	b->skey = fp_big_alloc(n * sizeof(*b->skey), 0);
-	b->order = fp_big_alloc(n * sizeof(*b->order), 0);
-	b->pfx = fp_big_alloc(n * sizeof(*b->pfx), 0);
+	b->node = fp_big_alloc(b->mem, n * sizeof(*b->node), 0);
+	b->pcl = fp_big_alloc(b->mem, n * sizeof(*b->pcl), 0);
+	b->gid = fp_big_alloc(b->mem, n * sizeof(*b->gid), 0);
+	b->skey = fp_big_alloc(b->mem, n * sizeof(*b->skey), 0);
+	b->order = fp_big_alloc(b->mem, n * sizeof(*b->order), 0);
+	b->pfx = fp_big_alloc(b->mem, n * sizeof(*b->pfx), 0);
 	if (!b->node || !b->pcl || !b->gid || !b->skey || !b->order || !b->pfx)
 		return -ENOMEM;
 	return 0;
@@ -235,8 +236,8 @@ static int fp_sighash_grow(struct fp_build *b)
 {
 	unsigned bits = b->sbits ? b->sbits + 1 : 6;
 	size_t slots = (size_t)1 << bits;
-	uint32_t i, *key = fp_big_alloc(slots * sizeof(*key), 0);
-	uint32_t *id = fp_big_alloc(slots * sizeof(*id), 0);
+	uint32_t i, *key = fp_big_alloc(b->mem, slots * sizeof(*key), 0);
+	uint32_t *id = fp_big_alloc(b->mem, slots * sizeof(*id), 0);
 
 	if (!key || !id) {
 		fp_big_free(key);
@@ -320,9 +321,9 @@ static int fp_build_pclass(struct fp_build *b, uint32_t sig,
 	uint32_t mask = (1u << b->hbits) - 1, h, c;
 
 	if (!b->hcls) {
-		b->csig = fp_big_alloc(b->n * sizeof(*b->csig), 0);
-		b->crange = fp_big_alloc(b->n * sizeof(*b->crange), 0);
-		b->hcls = fp_big_alloc(((size_t)1 << b->hbits) * sizeof(*b->hcls), 0);
+		b->csig = fp_big_alloc(b->mem, b->n * sizeof(*b->csig), 0);
+		b->crange = fp_big_alloc(b->mem, b->n * sizeof(*b->crange), 0);
+		b->hcls = fp_big_alloc(b->mem, ((size_t)1 << b->hbits) * sizeof(*b->hcls), 0);
 		if (!b->csig || !b->crange || !b->hcls)
 			return -ENOMEM;
 		memset(b->hcls, 0xff, ((size_t)1 << b->hbits) * sizeof(*b->hcls));
@@ -378,7 +379,7 @@ static int fp_build_group(struct fp_build *b)
 		b->gid[i] = shape ? b->node[i] * 3 + shape - 1 : FP_NONE;
 	}
 	ng = ((size_t)b->nsig + b->ncls) * 3;
-	b->first = fp_big_alloc((ng + 1) * sizeof(*b->first), 1);
+	b->first = fp_big_alloc(b->mem, (ng + 1) * sizeof(*b->first), 1);
 	if (!b->first)
 		return -ENOMEM;
 	for (i = 0; i < b->n; i++)
@@ -601,14 +602,14 @@ static int fp_build_both(struct fp_build *b, struct fp_ruleset *rs,
 	int err;
 
 	if (!b->pfx2) {
-		b->pfx2 = fp_big_alloc(b->n * sizeof(*b->pfx2), 0);
-		b->bk = fp_big_alloc(b->n * sizeof(*b->bk), 0);
+		b->pfx2 = fp_big_alloc(b->mem, b->n * sizeof(*b->pfx2), 0);
+		b->bk = fp_big_alloc(b->mem, b->n * sizeof(*b->bk), 0);
 		if (!b->pfx2 || !b->bk)
 			return -ENOMEM;
 	}
 	memset(lenmin, 0xff, sizeof(lenmin));
 	fp_fill_pfx(b->rules, idx, k, 0, b->pfx);
-	fp_lpm_sort(fp_sig_width(s->key), b->pfx, k);
+	fp_lpm_sort(b->mem, fp_sig_width(s->key), b->pfx, k);
 	for (i = 0; i < k; i = j) {
 		for (j = i + 1; j < k && b->pfx[j].addr == b->pfx[i].addr &&
 		     b->pfx[j].len == b->pfx[i].len; j++)
@@ -661,7 +662,7 @@ static int fp_build_bkeys(struct fp_build *b, struct fp_ruleset *rs)
 	if (!b->nbk)
 		return 0;
 	rs->bkey_bits = fp_bits_for(b->nbk);
-	rs->bkeys = fp_big_alloc(((size_t)1 << rs->bkey_bits) * sizeof(*rs->bkeys), 1);
+	rs->bkeys = fp_big_alloc(b->mem, ((size_t)1 << rs->bkey_bits) * sizeof(*rs->bkeys), 1);
 	if (!rs->bkeys)
 		return -ENOMEM;
 	for (i = 0; i < b->nbk; i++)
@@ -689,7 +690,7 @@ static void fp_build_mins(struct fp_ruleset *rs)
 
 static int fp_ruleset_compile(struct fp_ruleset *rs)
 {
-	struct fp_build b = { .rules = rs->rules, .n = rs->n };
+	struct fp_build b = { .rules = rs->rules, .n = rs->n, .mem = rs->lpm.mem };
 	int err;
 
 	err = fp_build_alloc(&b);
@@ -743,7 +744,7 @@ static int fp_ruleset_fill(struct fp_ruleset *rs, const struct fp_rule *rules,
 	if (view) {
 		rs->rules = rules;
 	} else {
-		rs->own_rules = fp_big_alloc((n ? n : 1) * sizeof(*rs->own_rules), 0);
+		rs->own_rules = fp_big_alloc(rs->lpm.mem, (n ? n : 1) * sizeof(*rs->own_rules), 0);
 		if (!rs->own_rules)
 			return -ENOMEM;
 		if (n)
@@ -758,7 +759,7 @@ static int fp_ruleset_fill(struct fp_ruleset *rs, const struct fp_rule *rules,
 
 static int fp_ruleset_build(const struct fp_rule *rules, size_t n,
 			    const struct fp_policy *policy, int view,
-			    struct fp_ruleset **out)
+			    struct fp_big_pool *mem, struct fp_ruleset **out)
 {
 	struct fp_ruleset *rs;
 	size_t i;
@@ -779,6 +780,7 @@ static int fp_ruleset_build(const struct fp_rule *rules, size_t n,
 	if (!rs)
 		return -ENOMEM;
 	rs->policy = *policy;
+	rs->lpm.mem = mem;
 	err = fp_ruleset_fill(rs, rules, n, view);
 	if (err) {
 		fp_ruleset_destroy(rs);
@@ -791,14 +793,14 @@ static int fp_ruleset_build(const struct fp_rule *rules, size_t n,
 int fp_ruleset_create(const struct fp_rule *rules, size_t n,
 		      const struct fp_policy *policy, struct fp_ruleset **out)
 {
-	return fp_ruleset_build(rules, n, policy, 0, out);
+	return fp_ruleset_build(rules, n, policy, 0, NULL, out);
 }
 
 int fp_ruleset_create_view(const struct fp_rule *rules, size_t n,
-			   const struct fp_policy *policy,
+			   const struct fp_policy *policy, struct fp_big_pool *mem,
 			   struct fp_ruleset **out)
 {
-	return fp_ruleset_build(rules, n, policy, 1, out);
+	return fp_ruleset_build(rules, n, policy, 1, mem, out);
 }
 
 size_t fp_ruleset_count(const struct fp_ruleset *rs)

@@ -20,6 +20,7 @@
 #include "rule.h"
 
 struct fp_ruleset;
+struct fp_big_pool;
 
 /* Compile n rules (first match wins) plus the policies. Returns 0 or
  * -EINVAL (an inconsistent rule) / -ENOMEM. The caller keeps rules[]. */
@@ -29,9 +30,11 @@ int fp_ruleset_create(const struct fp_rule *rules, size_t n,
 /* The same, reading rules[] in place instead of copying it (a million
  * rules are 64 MB): the caller keeps the array alive and unchanged until
  * the snapshot is destroyed. The daemon's snapshots are views of its
- * configuration's rules (control/load.c, control/loader.c). */
+ * configuration's rules (control/load.c, control/loader.c). The big
+ * arrays come from mem (bigmem.h; NULL: fresh mappings), and go back
+ * to it when the snapshot is destroyed. */
 int fp_ruleset_create_view(const struct fp_rule *rules, size_t n,
-			   const struct fp_policy *policy,
+			   const struct fp_policy *policy, struct fp_big_pool *mem,
 			   struct fp_ruleset **out);
 
 /* NULL-safe. Only after no reader can hold the snapshot any more. */

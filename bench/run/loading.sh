@@ -4,14 +4,18 @@
 # holds, and whether a reload under load loses or misclassifies a frame.
 #
 #   bench/run/loading.sh [-n REPS] [-o DIR] [--rules4 N] [--rules6 M]
-#                        [--load-pps PPS] [--smoke] [--no-build]
+#                        [--load-pps PPS] [--reload-memory release|keep]
+#                        [--smoke] [--no-build]
 #
 # Rules, generated here (awk, a seeded full-period LCG: the same files from
 # gawk and mawk): N distinct `drop src A.B.C.0/24` (never in 0/8, 127/8,
 # 224/3 or 198.18.0.0/15) and M distinct `drop src 2001:db8:X:Y::/64` (never
 # 2001:db8::/64), default 1 000 000 + 200 000, then the probes' rules
 # (below). Config A uses seed 1, config B seed 2: two different rule sets of
-# the same size. Both files sit in the page cache.
+# the same size. Both files sit in the page cache. --reload-memory puts that
+# key in both (default: none, the daemon's default, release): with keep, the
+# first reload (reload_idle) maps fresh memory and the second (reload)
+# builds in the memory of the rules the first replaced.
 #
 # Measurements, one JSON line each in DIR/loading.jsonl, REPS times:
 #  check        `xskwall --check A` under /usr/bin/time: wall, user, sys,
@@ -56,7 +60,7 @@
 # loader share two cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-REPS=3 OUT= N4=1000000 N6=200000 BUILD=1
+REPS=3 OUT= N4=1000000 N6=200000 BUILD=1 RELOAD_MEMORY=
 LOAD_PPS=50000 LOAD_S=8
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -65,9 +69,10 @@ while [ $# -gt 0 ]; do
 	--rules4) N4=$2; shift ;;
 	--rules6) N6=$2; shift ;;
 	--load-pps) LOAD_PPS=$2; shift ;;
+	--reload-memory) RELOAD_MEMORY=$2; shift ;;
 	--smoke) N4=20000 N6=4000 REPS=1 LOAD_PPS=20000 LOAD_S=3 ;;
 	--no-build) BUILD=0 ;;
-	*) sed -n '2,56p' "$0"; exit 2 ;;
+	*) sed -n '2,60p' "$0"; exit 2 ;;
 	esac
 	shift
 done
@@ -134,6 +139,7 @@ write_configs() {
 	for s in 1 2; do
 		{
 			printf 'cpus %s\npolicy pass\n' "$FW_CPU"
+			[ -z "$RELOAD_MEMORY" ] || printf 'reload-memory %s\n' "$RELOAD_MEMORY"
 			bigrules "$s"
 			printf 'drop src 198.18.200.0/24\ndrop src %s\n' "$DROP6"
 			if [ "$s" = 2 ]; then printf 'drop src %s\ndrop src %s\n' "$CHG4" "$CHG6"; fi
@@ -144,8 +150,8 @@ write_configs() {
 MACHINE=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 # emit KIND JSON_BODY: one line, with what every line carries
 emit() {
-	printf '{"measure":"%s","rules4":%d,"rules6":%d,%s,"ncpu":%d,"kernel":"%s","cpu_model":"%s","date":"%s"}\n' \
-		"$1" "$N4" "$N6" "$2" "$(nproc)" "$(uname -r)" "$MACHINE" "$(date -u +%FT%TZ)" |
+	printf '{"measure":"%s","rules4":%d,"rules6":%d,"reload_memory":"%s",%s,"ncpu":%d,"kernel":"%s","cpu_model":"%s","date":"%s"}\n' \
+		"$1" "$N4" "$N6" "${RELOAD_MEMORY:-release}" "$2" "$(nproc)" "$(uname -r)" "$MACHINE" "$(date -u +%FT%TZ)" |
 		tee -a "$OUT/loading.jsonl"
 }
 
@@ -417,7 +423,7 @@ traffic_emit() {
 # every repetition meets it, "median only" when the median does)
 summary() {
 	echo
-	echo "Loading at scale: $N4 IPv4 + $N6 IPv6 rules, $REPS repetitions ($(date -u +%F))"
+	echo "Loading at scale: $N4 IPv4 + $N6 IPv6 rules, reload-memory ${RELOAD_MEMORY:-release}, $REPS repetitions ($(date -u +%F))"
 	echo "machine: $(nproc) CPUs ($MACHINE), $(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r)${MACHINE_NOTE:+; $MACHINE_NOTE}"
 	(($(nproc) <= 2)) && echo "(2 cores: the traffic, the daemon's worker and its loader share them)"
 	echo

@@ -435,7 +435,7 @@ static int reload(struct running *run, const char *path, char *err)
 	struct ctl_loaded next;
 	int r;
 
-	r = ctl_load(path, &next, err, CTL_ERR_LEN);
+	r = ctl_load(path, NULL, &next, err, CTL_ERR_LEN);
 	if (!r && !ctl_config_same_ports(&run->cfg, &next.cfg)) {
 		snprintf(err, CTL_ERR_LEN, "%s: needs a restart", path);
 		ctl_loaded_fini(&next);

@@ -147,7 +147,7 @@ static void test_demo(void **state)
 
 	(void)state;
 	memset(&c, 0xAA, sizeof(c));
-	assert_int_equal(ctl_config_load(DATA "/demo.conf", &c, err, sizeof(err)), 0);
+	assert_int_equal(ctl_config_load(DATA "/demo.conf", NULL, &c, err, sizeof(err)), 0);
 	assert_string_equal(err, "");
 	assert_string_equal(c.port[FP_PORT_OUTSIDE], "eth1");
 	assert_string_equal(c.port[FP_PORT_INSIDE], "eth2");
@@ -192,6 +192,25 @@ static void test_worker_keys(void **state)
 	ctl_config_fini(&c);
 }
 
+static void test_reload_memory_key(void **state)
+{
+	struct fw_config a, b;
+	char err[CTL_ERR_LEN];
+
+	(void)state;
+	assert_int_equal(parse("reload-memory keep\n", &a, err), 0);
+	assert_int_equal(a.reload_memory, CTL_RELOAD_MEMORY_KEEP);
+	assert_int_equal(parse("reload-memory release\n", &b, err), 0);
+	assert_int_equal(b.reload_memory, CTL_RELOAD_MEMORY_RELEASE);
+	assert_null(ctl_config_restart_key(&a, &b)); /* a reload may change it */
+	ctl_config_fini(&a);
+	ctl_config_fini(&b);
+	assert_int_equal(parse("reload-memory hold\n", &a, err), -EINVAL);
+	assert_non_null(strstr(err, "demo.conf:1:15:"));
+	assert_int_equal(parse("reload-memory keep\nreload-memory keep\n", &a, err), -EINVAL);
+	assert_non_null(strstr(err, "demo.conf:2:1:"));
+}
+
 static void test_defaults(void **state)
 {
 	struct fw_config c;
@@ -214,6 +233,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.idle_spin_us, CTL_DEFAULT_IDLE_SPIN_US);
 	assert_int_equal(c.busy_poll, 0);
 	assert_int_equal(c.busy_poll_budget, CTL_DEFAULT_BUSY_POLL_BUDGET);
+	assert_int_equal(c.reload_memory, CTL_RELOAD_MEMORY_RELEASE);
 	assert_int_equal(c.nrules, 0);
 	assert_null(c.rules);
 	assert_string_equal(c.control_socket, CTL_DEFAULT_CONTROL_SOCKET);
@@ -710,7 +730,7 @@ static void test_include(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(ctl_config_load(DATA "/inc/main.conf", &c, err, sizeof(err)), 0);
+	assert_int_equal(ctl_config_load(DATA "/inc/main.conf", NULL, &c, err, sizeof(err)), 0);
 	assert_string_equal(c.port[FP_PORT_OUTSIDE], "eth1");
 	assert_string_equal(c.port[FP_PORT_INSIDE], "eth2");
 	assert_int_equal(c.nrules, 6);
@@ -748,13 +768,13 @@ static void test_include_errors(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		memset(&c, 0xAA, sizeof(c));
-		rc = ctl_config_load(cases[i].in, &c, err, sizeof(err));
+		rc = ctl_config_load(cases[i].in, NULL, &c, err, sizeof(err));
 		assert_true(rc < 0);
 		assert_string_equal(err, cases[i].msg);
 		assert_cfg_empty(&c);
 	}
 	/* eight nested includes are still fine */
-	assert_int_equal(ctl_config_load(DATA "/depth/l1.conf", &c, err, sizeof(err)), 0);
+	assert_int_equal(ctl_config_load(DATA "/depth/l1.conf", NULL, &c, err, sizeof(err)), 0);
 	assert_int_equal(c.nrules, 9);
 	assert_int_equal(c.rules[8].src.addr[3], 9);
 	ctl_config_fini(&c);
@@ -787,14 +807,14 @@ static void test_load_errors(void **state)
 
 	(void)state;
 	memset(&c, 0xAA, sizeof(c));
-	assert_int_equal(ctl_config_load(DATA "/nope.conf", &c, err, sizeof(err)), -ENOENT);
+	assert_int_equal(ctl_config_load(DATA "/nope.conf", NULL, &c, err, sizeof(err)), -ENOENT);
 	assert_string_equal(err, DATA "/nope.conf: cannot open: No such file or directory");
 	assert_cfg_empty(&c);
-	assert_int_equal(ctl_config_load(DATA "/inc", &c, err, sizeof(err)), -EISDIR);
+	assert_int_equal(ctl_config_load(DATA "/inc", NULL, &c, err, sizeof(err)), -EISDIR);
 	assert_string_equal(err, DATA "/inc: cannot read: Is a directory");
 	assert_cfg_empty(&c);
 	/* no error buffer at all is allowed */
-	assert_int_equal(ctl_config_load(DATA "/nope.conf", &c, NULL, 0), -ENOENT);
+	assert_int_equal(ctl_config_load(DATA "/nope.conf", NULL, &c, NULL, 0), -ENOENT);
 	assert_int_equal(parse("polcy", &c, NULL), -EINVAL);
 	assert_int_equal(ctl_config_parse_buf("polcy", 5, "demo.conf", &c, err, 10), -EINVAL);
 	assert_string_equal(err, "demo.conf");
@@ -832,7 +852,7 @@ static void load_fails(const char *path, const char *want)
 	char err[CTL_ERR_LEN];
 
 	memset(&c, 0xAA, sizeof(c));
-	assert_true(ctl_config_load(path, &c, err, sizeof(err)) < 0);
+	assert_true(ctl_config_load(path, NULL, &c, err, sizeof(err)) < 0);
 	assert_string_equal(err, want);
 	assert_cfg_empty(&c);
 }
@@ -1035,7 +1055,7 @@ static void test_format_demo_and_truncation(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(ctl_config_load(DATA "/demo.conf", &a, err, sizeof(err)), 0);
+	assert_int_equal(ctl_config_load(DATA "/demo.conf", NULL, &a, err, sizeof(err)), 0);
 	for (i = 0; i < a.nrules; i++) {
 		ctl_rule_format(&a.rules[i], buf, sizeof(buf));
 		assert_int_equal(parse(buf, &b, err), 0);
@@ -1161,6 +1181,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_service_keys),
 		cmocka_unit_test(test_worker_keys),
+		cmocka_unit_test(test_reload_memory_key),
 		cmocka_unit_test(test_lexical),
 		cmocka_unit_test(test_proto_family),
 		cmocka_unit_test(test_icmp_names),
