@@ -322,7 +322,10 @@ static struct fp_big_hdr *fp_big_respare(struct fp_big_hdr *h, size_t len)
 
 /* A mapped block to n bytes. Growing: in place while the mapping holds
  * it, else into a spare, else by mremap (the pages move, nothing is
- * copied). Shrinking: the mapping shrinks too. */
+ * copied). Shrinking: the mapping shrinks too, unless it has a pool: an
+ * array trimmed to its final size (lpm.c) grows back to the same length
+ * in the next build, which then finds a spare that holds it, and the
+ * tail it gave up was never touched. */
 static void *fp_big_remap(struct fp_big_hdr *h, size_t n)
 {
 	size_t len = fp_big_len(n);
@@ -330,7 +333,7 @@ static void *fp_big_remap(struct fp_big_hdr *h, size_t n)
 
 	if (len > h->mapped && (q = fp_big_respare(h, len))) {
 		h = q;
-	} else if (len > h->mapped || (len < h->mapped && n < h->size)) {
+	} else if (len > h->mapped || (len < h->mapped && n < h->size && !h->pool)) {
 		q = mremap(h, h->mapped, len, MREMAP_MAYMOVE);
 		if (q == MAP_FAILED) {
 			if (len > h->mapped)

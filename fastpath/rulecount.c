@@ -129,46 +129,76 @@ static int fp_rule_same(const struct fp_rule *a, const struct fp_rule *b)
 	       (!(a->match & FP_MATCH_DST) || fp_prefix_same(&a->dst, &b->dst));
 }
 
-/* Open addressing over old's rule indices; a slot is taken once its
- * counts have gone to a rule of next. */
+/* The old rules that have counts. In a big block list most rules never
+ * match, and a later copy of an equal rule never can (the first copy
+ * matches first): these are all the rules that can carry anything, and
+ * usually few. Open addressing over them; a slot is taken once its counts
+ * have gone to a rule of next. */
 struct fp_carry {
-	uint32_t *slot; /* rule index + 1; 0 empty */
-	uint8_t *taken; /* per old rule */
+	uint32_t *hot;  /* old rule indices with counts, in rule order */
+	size_t nhot, caphot;
+	uint32_t *slot; /* position in hot + 1; 0 empty */
+	uint8_t *taken; /* per hot rule */
 	size_t mask;
 };
 
-static int fp_carry_build(struct fp_carry *c, const struct fp_ruleset *old)
+static int fp_carry_collect(struct fp_carry *c, const struct fp_ruleset *old)
 {
-	size_t cap = 16;
+	struct fp_rule_count n;
+	uint32_t *p;
 
-	while (cap < 2 * old->n)
-		cap <<= 1;
-	c->mask = cap - 1;
-	c->slot = calloc(cap, sizeof(*c->slot));
-	c->taken = calloc(old->n ? old->n : 1, 1);
-	if (!c->slot || !c->taken)
-		return -ENOMEM;
 	for (size_t i = 0; i < old->n; i++) {
-		size_t h = (size_t)fp_rule_hash(&old->rules[i]) & c->mask;
-
-		while (c->slot[h])
-			h = (h + 1) & c->mask;
-		c->slot[h] = (uint32_t)i + 1;
+		fp_ruleset_rule_count(old, i, &n);
+		if (!n.packets && !n.bytes)
+			continue;
+		if (c->nhot == c->caphot) {
+			c->caphot = c->caphot ? 2 * c->caphot : 64;
+			p = realloc(c->hot, c->caphot * sizeof(*p));
+			if (!p)
+				return -ENOMEM;
+			c->hot = p;
+		}
+		c->hot[c->nhot++] = (uint32_t)i;
 	}
 	return 0;
 }
 
-/* The first old rule equal to r whose counts are not taken yet (in rule
- * order: linear probing keeps insertion order within a chain). */
+static int fp_carry_build(struct fp_carry *c, const struct fp_ruleset *old)
+{
+	size_t cap = 16;
+	int err = fp_carry_collect(c, old);
+
+	if (err || !c->nhot)
+		return err;
+	while (cap < 2 * c->nhot)
+		cap <<= 1;
+	c->mask = cap - 1;
+	c->slot = calloc(cap, sizeof(*c->slot));
+	c->taken = calloc(c->nhot, 1);
+	if (!c->slot || !c->taken)
+		return -ENOMEM;
+	for (size_t k = 0; k < c->nhot; k++) {
+		size_t h = (size_t)fp_rule_hash(&old->rules[c->hot[k]]) & c->mask;
+
+		while (c->slot[h])
+			h = (h + 1) & c->mask;
+		c->slot[h] = (uint32_t)k + 1;
+	}
+	return 0;
+}
+
+/* The first old rule with counts equal to r whose counts are not taken
+ * yet (in rule order: linear probing keeps insertion order within a
+ * chain). */
 static long fp_carry_find(struct fp_carry *c, const struct fp_ruleset *old,
 			  const struct fp_rule *r)
 {
 	for (size_t h = (size_t)fp_rule_hash(r) & c->mask; c->slot[h]; h = (h + 1) & c->mask) {
-		uint32_t i = c->slot[h] - 1;
+		uint32_t k = c->slot[h] - 1;
 
-		if (!c->taken[i] && fp_rule_same(&old->rules[i], r)) {
-			c->taken[i] = 1;
-			return (long)i;
+		if (!c->taken[k] && fp_rule_same(&old->rules[c->hot[k]], r)) {
+			c->taken[k] = 1;
+			return (long)c->hot[k];
 		}
 	}
 	return -1;
@@ -197,15 +227,16 @@ static size_t fp_carry_common(const struct fp_ruleset *old, const struct fp_rule
 /* By content, through a hash of old's rules. */
 static int fp_carry_hashed(const struct fp_ruleset *old, struct fp_ruleset *next)
 {
-	struct fp_carry c = { NULL, NULL, 0 };
+	struct fp_carry c = { 0 };
 	int err = fp_carry_build(&c, old);
 
-	for (size_t j = 0; !err && j < next->n; j++) {
+	for (size_t j = 0; !err && c.nhot && j < next->n; j++) {
 		long i = fp_carry_find(&c, old, &next->rules[j]);
 
 		if (i >= 0)
 			fp_carry_one(old, (size_t)i, next, j);
 	}
+	free(c.hot);
 	free(c.slot);
 	free(c.taken);
 	return err;

@@ -31,9 +31,11 @@
 #               rules in force), the command's wall time, the peak (VmHWM
 #               after `echo 5 > clear_refs` just before).
 #  steady       the control: the traffic below for LOAD_S seconds, no reload.
-#  reload       the same traffic, and 0.5 s in, a reload back to the first
-#               config: load_ms, peak, and how long the worker waited for
-#               its CPU meanwhile (schedstat run_delay).
+#  reload       the same traffic, and RELOAD_AT_S (2) s in, once the
+#               generator's AF_XDP set-up and the probes' start-up (each an
+#               `ip netns exec`, which remounts /sys) are over, a reload
+#               back to the first config: load_ms, peak, and how long the
+#               worker waited for its CPU meanwhile (schedstat run_delay).
 # The traffic: xskwall-gen (AF_XDP mode, bursts of 256, CPU 0) sends
 # LOAD_PPS x LOAD_S 64-byte UDP frames from 198.18.1.0-198.18.127.255, which
 # no rule matches; six paced xskwall-probe UDP streams run until 1 s after
@@ -61,7 +63,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPS=3 OUT= N4=1000000 N6=200000 BUILD=1 RELOAD_MEMORY=
-LOAD_PPS=50000 LOAD_S=8
+LOAD_PPS=50000 LOAD_S=8 RELOAD_AT_S=2
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) REPS=$2; shift ;;
@@ -70,7 +72,7 @@ while [ $# -gt 0 ]; do
 	--rules6) N6=$2; shift ;;
 	--load-pps) LOAD_PPS=$2; shift ;;
 	--reload-memory) RELOAD_MEMORY=$2; shift ;;
-	--smoke) N4=20000 N6=4000 REPS=1 LOAD_PPS=20000 LOAD_S=3 ;;
+	--smoke) N4=20000 N6=4000 REPS=1 LOAD_PPS=20000 LOAD_S=3 RELOAD_AT_S=1 ;;
 	--no-build) BUILD=0 ;;
 	*) sed -n '2,60p' "$0"; exit 2 ;;
 	esac
@@ -295,9 +297,9 @@ loss_sampler() {
 STREAMS="pass4 drop4 chg4 pass6 drop6 chg6"
 # measure_traffic REP FROM TO: the load and the probe streams cross the
 # running daemon for LOAD_S seconds; TO = FROM: nothing else happens (the
-# control, measure "steady"); else its file becomes TO and, 0.5 s in, a
-# reload (measure "reload"). The probe streams stop 1 s after the reload
-# returned (or after 2.5 s), the load after LOAD_S seconds.
+# control, measure "steady"); else its file becomes TO and, RELOAD_AT_S in,
+# a reload (measure "reload"). The probe streams stop 1 s after the reload
+# returned (or RELOAD_AT_S + 2 s in), the load after LOAD_S seconds.
 measure_traffic() {
 	local rep=$1 from=$2 to=$3 recv_s=$((LOAD_S + 8)) pids=() hwm0= r0= r1= hwm= rss1= rc=0
 	RECV_PIDS=()
@@ -330,7 +332,7 @@ measure_traffic() {
 	pids+=($!)
 	loss_sampler &
 	pids+=($!)
-	sleep 0.5
+	sleep "$RELOAD_AT_S"
 	local wt d0 d1
 	wt=$(worker_tid)
 	if [ "$to" != "$from" ]; then

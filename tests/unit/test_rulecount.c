@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include "config.h"
@@ -100,11 +102,49 @@ static void test_carry_by_text(void **state)
 	ctl_config_fini(&b);
 }
 
+/* A block list of 3000 rules, the order reversed: only the two with
+ * counts carry anything, each to its own rule wherever it moved. */
+static void test_carry_a_reordered_block_list(void **state)
+{
+	struct fw_config a, b;
+	char *fwd = malloc(3000 * 32), *rev = malloc(3000 * 32);
+	size_t nf = 0, nr = 0;
+	struct fp_ruleset *old, *next;
+
+	(void)state;
+	assert_non_null(fwd);
+	assert_non_null(rev);
+	for (int i = 0; i < 3000; i++) {
+		nf += (size_t)sprintf(fwd + nf, "drop src 198.18.%d.%d\n", i / 256, i % 256);
+		nr += (size_t)sprintf(rev + nr, "drop src 198.18.%d.%d\n", (2999 - i) / 256,
+				      (2999 - i) % 256);
+	}
+	old = compile(fwd, &a);
+	next = compile(rev, &b);
+	assert_int_equal(fp_ruleset_add_counters(old, 0), 0);
+	assert_int_equal(fp_ruleset_add_counters(next, 0), 0);
+	hit(old, 0, 7, 3, 64);
+	hit(old, 0, 2500, 1, 100);
+	assert_int_equal(fp_ruleset_carry_counts(old, next), 0);
+	assert_count(next, 2999 - 7, 3, 192);
+	assert_count(next, 2999 - 2500, 1, 100);
+	assert_count(next, 7, 0, 0);
+	assert_count(next, 2500, 0, 0);
+	assert_count(next, 0, 0, 0);
+	fp_ruleset_destroy(old);
+	fp_ruleset_destroy(next);
+	ctl_config_fini(&a);
+	ctl_config_fini(&b);
+	free(fwd);
+	free(rev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slots_sum),
 		cmocka_unit_test(test_carry_by_text),
+		cmocka_unit_test(test_carry_a_reordered_block_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
