@@ -21,7 +21,7 @@
  * Replies (one line each, "ok":true unless said):
  *   status:  version, pid, uptime_s, config, rules {count, generation,
  *            loaded_unix, load_ms, edited, reloads_ok, reloads_failed,
- *            last_error (string or null)}, ports [{port, ifname, xdp_mode}],
+ *            kept_bytes, last_error (string or null)}, ports [{port, ifname, xdp_mode}],
  *            queues [{queue, worker_cpu, numa_node, hugepages, ring_size,
  *            frame_size, frames, busy_poll, sockets [{port, bind_mode,
  *            need_wakeup}]}]

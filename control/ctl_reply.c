@@ -32,10 +32,11 @@ static json_t *ctl_rules_state_json(const struct ctl_service *sv)
 {
 	const struct ctl_rules_state *r = &sv->rules;
 
-	return json_pack("{s:I,s:I,s:f,s:f,s:b,s:I,s:I,s:o}", "count", (json_int_t)sv->cfg->nrules,
-			 "generation", (json_int_t)r->generation, "loaded_unix", r->loaded_unix,
-			 "load_ms", r->load_ms, "edited", r->edited, "reloads_ok",
-			 (json_int_t)r->reloads_ok, "reloads_failed", (json_int_t)r->reloads_failed,
+	return json_pack("{s:I,s:I,s:f,s:f,s:b,s:I,s:I,s:I,s:o}", "count",
+			 (json_int_t)sv->cfg->nrules, "generation", (json_int_t)r->generation,
+			 "loaded_unix", r->loaded_unix, "load_ms", r->load_ms, "edited", r->edited,
+			 "reloads_ok", (json_int_t)r->reloads_ok, "reloads_failed",
+			 (json_int_t)r->reloads_failed, "kept_bytes", (json_int_t)r->kept_bytes,
 			 "last_error", r->last_error[0] ? json_string(r->last_error) : json_null());
 }
 

@@ -161,6 +161,7 @@ static void ctl_rules_in_force(struct ctl_daemon *d, uint64_t started_ns, int ed
 	d->sv.rules.loaded_unix = ctl_unix_now();
 	d->sv.rules.load_ms = (double)(ctl_mono_ns() - started_ns) / 1e6;
 	d->sv.rules.edited = edited;
+	d->sv.rules.kept_bytes = fp_big_pool_spare_bytes(d->mem);
 }
 
 /* Return the free memory to the system after the old rules went, unless
@@ -233,6 +234,7 @@ static void ctl_reload_done(struct ctl_daemon *d)
 	if (r) {
 		fw_err("reload failed: %s; keeping the %zu rules in force", err, d->cfg.nrules);
 		d->sv.rules.reloads_failed++;
+		d->sv.rules.kept_bytes = fp_big_pool_spare_bytes(d->mem);
 		snprintf(d->sv.rules.last_error, sizeof(d->sv.rules.last_error), "%s", err);
 	} else {
 		d->sv.rules.reloads_ok++;

@@ -188,6 +188,9 @@ static void ctl_render_rules_state(FILE *f, const struct ctl_rules_state *r)
 			"Reloads that put new rules in force (ok) or were refused (failed).");
 	fprintf(f, "xskwall_reloads_total{result=\"ok\"} %" PRIu64 "\n", r->reloads_ok);
 	fprintf(f, "xskwall_reloads_total{result=\"failed\"} %" PRIu64 "\n", r->reloads_failed);
+	ctl_prom_gauge(f, "xskwall_reload_memory_kept_bytes",
+		       "Memory of replaced rules held for the next reload (reload-memory keep).",
+		       r->kept_bytes);
 }
 
 static void ctl_prom_rule_sample(FILE *f, const char *name, size_t i, const char *text,

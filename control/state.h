@@ -13,6 +13,7 @@ struct ctl_rules_state {
 	int edited;               /* changed by xskwallctl add/del since the file was read */
 	uint64_t reloads_ok;      /* reloads that put new rules in force */
 	uint64_t reloads_failed;  /* reloads refused: the old rules stayed */
+	uint64_t kept_bytes;      /* memory held for the next reload (reload-memory keep) */
 	char last_error[CTL_ERR_LEN]; /* of the last failed reload, "" when none */
 };
 

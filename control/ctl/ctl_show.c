@@ -55,6 +55,9 @@ static void ctl_status_head(const json_t *r)
 	       ctl_json_int(rules, "reloads_failed"));
 	if (ctl_json_str(rules, "last_error", NULL))
 		printf("         last error: %s\n", ctl_json_str(rules, "last_error", ""));
+	if (ctl_json_int(rules, "kept_bytes") > 0)
+		printf("memory   %.1f MiB kept for the next reload (reload-memory keep)\n",
+		       (double)ctl_json_int(rules, "kept_bytes") / (1 << 20));
 }
 
 static const json_t *ctl_port_of(const json_t *ports, const json_t *port)

@@ -103,10 +103,14 @@ check "rules B kept: UDP from 198.18.0.1 dropped" [ "$(udp)" = 0 ]
 kept=$(lazyfree_kib)
 check "reload-memory keep: the replaced rules' memory is held (LazyFree $kept KiB, > 0)" \
 	[ "${kept:-0}" -gt 0 ]
+said=$(ctl -j status | jq '.rules.kept_bytes')
+check "status says so (kept_bytes $said, > 0)" [ "${said:-0}" -gt 0 ]
 check "SIGHUP with rules B, reload-memory release, is answered" reload "$WORK/b_release.conf"
 check "rules B released: UDP from 198.18.0.1 still dropped" [ "$(udp)" = 0 ]
 kept=$(lazyfree_kib)
 check "reload-memory release: nothing held (LazyFree $kept KiB, 0)" [ "${kept:-1}" = 0 ]
+said=$(ctl -j status | jq '.rules.kept_bytes')
+check "status says so (kept_bytes $said, 0)" [ "$said" = 0 ]
 
 check "--check accepts rules B (exit 0)" "$XSKWALL" --check "$WORK/b.conf"
 check "--check rejects the bad file (exit 1)" ! "$XSKWALL" --check "$WORK/bad.conf"

@@ -95,6 +95,7 @@ static int fixture_setup(void **state)
 	fx->rules.edited = 1;
 	fx->rules.reloads_ok = 3;
 	fx->rules.reloads_failed = 2;
+	fx->rules.kept_bytes = 4194304;
 	*state = fx;
 	return 0;
 }
@@ -269,6 +270,8 @@ static void test_rules_families(void **state)
 	expect_line(t, 1, "# TYPE xskwall_reloads_total counter");
 	expect_line(t, 1, "xskwall_reloads_total{result=\"ok\"} 3");
 	expect_line(t, 1, "xskwall_reloads_total{result=\"failed\"} 2");
+	expect_line(t, 1, "# TYPE xskwall_reload_memory_kept_bytes gauge");
+	expect_line(t, 1, "xskwall_reload_memory_kept_bytes 4194304");
 	expect_line(t, 1, "xskwall_rule_packets_total{rule=\"1\",text=\"drop proto icmp\"} 100");
 	expect_line(t, 1, "xskwall_rule_bytes_total{rule=\"5\",text=\"pass proto udp\"} 5000");
 	expect_line(t, 1, "xskwall_rule_series_omitted 0");
