@@ -131,19 +131,28 @@ static inline uint32_t fp_pkt_port(const struct fp_pkt *pkt, uint32_t d)
 	return d == FP_BY_DPORT ? pkt->dport : pkt->sport;
 }
 
+/* The top 32 bits of an address key (what port list filters hold). */
+static inline uint32_t fp_key_top32(const struct fp_keys *k, fp_u128 a)
+{
+	return k->v4 ? (uint32_t)a : (uint32_t)(a >> 96);
+}
+
 /* Improve best with the port classes of port signature s that the
- * packet's ports fall in (each index lists them by lowest rule). */
+ * packet's ports fall in (each index lists them by lowest rule) and
+ * whose address filter it passes. */
 static inline uint32_t fp_ports_best(const struct fp_ruleset *rs,
 				     const struct fp_sig *s,
 				     const struct fp_pkt *pkt,
 				     const struct fp_keys *k, uint32_t best)
 {
+	const uint32_t top[2] = { fp_key_top32(k, k->src), fp_key_top32(k, k->dst) };
 	const struct fp_pent *pe;
 	const struct fp_sig *c;
 	uint32_t d, j, e, other;
 
 	for (d = 0; d < 2; d++) {
-		if (s->port_ix[d] == FP_LPM_NONE)
+		if (s->port_ix[d] == FP_LPM_NONE ||
+		    !fp_port_listed(rs, &rs->pidx[s->port_ix[d]], fp_pkt_port(pkt, d)))
 			continue;
 		j = fp_port_interval(rs, &rs->pidx[s->port_ix[d]], fp_pkt_port(pkt, d));
 		other = fp_pkt_port(pkt, !d);
@@ -152,6 +161,8 @@ static inline uint32_t fp_ports_best(const struct fp_ruleset *rs,
 			if (pe->min >= best)
 				break;
 			if (other < pe->lo || other > pe->hi)
+				continue;
+			if ((uint64_t)(top[pe->fdst] ^ pe->fkey) >> pe->fshift)
 				continue;
 			c = &rs->pcls[pe->cls];
 			best = fp_sig_best(rs, c, k, fp_min32(best, c->none));

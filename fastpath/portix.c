@@ -11,7 +11,8 @@
  * the packet's interval (in one bucket of 16 ports when the index has
  * more than FP_PORT_BUCKET_MIN intervals, else among all) and walks its
  * list only while a class can still beat the best match, reading a class
- * only when the packet's other port is in its range. Classes with
+ * only when the packet's other port is in its range and its address
+ * passes the entry's filter. Classes with
  * heavily overlapping ranges cost an entry per interval they cover; the
  * total is capped at FP_PORT_MAX_ENTRIES. */
 #include <errno.h>
@@ -29,11 +30,14 @@ struct fp_pord {
 	uint32_t cls;
 };
 
+_Static_assert(FP_PORT_MAX_ENTRIES <= (size_t)1 << 25, "a class id fits fp_pent.cls");
+
 /* Scratch shared by every index of one build. */
 struct fp_pscratch {
 	uint8_t *mark;   /* FP_NPORTVALS + 1: an interval starts here */
 	uint32_t *segof; /* FP_NPORTVALS: port -> interval */
 	uint32_t *cnt;   /* FP_NPORTVALS + 1: per interval, then a cursor */
+	const struct fp_pfilt *filt; /* per class (ruleset.c) */
 };
 
 static int fp_pord_cmp(const void *a, const void *b)
@@ -120,11 +124,27 @@ static int fp_preserve(struct fp_ruleset *rs, uint32_t nseg, size_t total)
 	if (!err && nseg > FP_PORT_BUCKET_MIN)
 		err = fp_pgrow((void **)&rs->pbucket, rs->npbucket + FP_PORT_BUCKETS + 1,
 			       sizeof(uint32_t));
+	if (!err && nseg > FP_PORT_BUCKET_MIN)
+		err = fp_pgrow((void **)&rs->pbits, rs->npbits + FP_PORT_BITS_WORDS,
+			       sizeof(uint64_t));
 	if (!err)
 		err = fp_pgrow((void **)&rs->plist, rs->nplist + total, sizeof(*rs->plist));
 	if (!err)
 		err = fp_pgrow((void **)&rs->pidx, rs->npidx + 1, sizeof(*rs->pidx));
 	return err;
+}
+
+/* Class o's entry in a list of dimension d, with its address filter
+ * where it has one (struct fp_pent). */
+static struct fp_pent fp_pent_of(const struct fp_ruleset *rs, const struct fp_pord *o,
+				 const struct fp_prange *r, unsigned d, const struct fp_pfilt *filt)
+{
+	const struct fp_pfilt *f = &filt[o->cls];
+	int on = f->tables == 1 && rs->pcls[o->cls].none == FP_LPM_NONE;
+
+	return (struct fp_pent){ .cls = o->cls, .fdst = on && f->dst, .fshift = on ? f->shift : 32,
+				 .min = o->min, .lo = r->lo[!d], .hi = r->hi[!d],
+				 .fkey = on ? f->key : 0 };
 }
 
 /* Interval starts and list offsets, then the lists in rule order. */
@@ -148,8 +168,7 @@ static void fp_pfill(struct fp_ruleset *rs, const struct fp_pord *o, size_t n,
 	for (i = 0; i < n; i++) {
 		r = &rs->prange[o[i].cls];
 		for (j = w->segof[r->lo[d]]; j <= w->segof[r->hi[d]]; j++)
-			rs->plist[w->cnt[j]++] = (struct fp_pent){
-				o[i].cls, o[i].min, r->lo[!d], r->hi[!d] };
+			rs->plist[w->cnt[j]++] = fp_pent_of(rs, &o[i], r, d, w->filt);
 	}
 }
 
@@ -170,6 +189,28 @@ static uint32_t fp_pbuckets(struct fp_ruleset *rs, uint32_t nseg, const struct f
 	return (uint32_t)at;
 }
 
+/* The index's listed ports (struct fp_pidx), with its buckets; returns
+ * where they start, or FP_LPM_NONE. Its lists are filled. */
+static uint32_t fp_pbits(struct fp_ruleset *rs, uint32_t nseg, const struct fp_pscratch *w)
+{
+	const struct fp_pseg *seg = rs->pseg + rs->npseg;
+	size_t at = rs->npbits;
+	uint64_t *bits;
+	uint32_t p, j;
+
+	if (nseg <= FP_PORT_BUCKET_MIN)
+		return FP_LPM_NONE;
+	bits = rs->pbits + at; /* grown by fp_preserve: not NULL here */
+	memset(bits, 0, FP_PORT_BITS_WORDS * sizeof(*bits));
+	for (p = 0; p < FP_NPORTVALS; p++) {
+		j = w->segof[p];
+		if (seg[j + 1].off > seg[j].off)
+			bits[p >> 6] |= (uint64_t)1 << (p & 63);
+	}
+	rs->npbits += FP_PORT_BITS_WORDS;
+	return (uint32_t)at;
+}
+
 /* One index over the classes o[0..n) (all of dimension d). */
 static int fp_pindex(struct fp_ruleset *rs, const struct fp_pord *o, size_t n,
 		     unsigned d, struct fp_pscratch *w)
@@ -182,7 +223,7 @@ static int fp_pindex(struct fp_ruleset *rs, const struct fp_pord *o, size_t n,
 		return err;
 	fp_pfill(rs, o, n, d, nseg, w);
 	rs->pidx[rs->npidx] = (struct fp_pidx){ (uint32_t)rs->npseg, nseg,
-						fp_pbuckets(rs, nseg, w) };
+						fp_pbuckets(rs, nseg, w), fp_pbits(rs, nseg, w) };
 	rs->sigs[o[0].slot].port_ix[d] = rs->npidx++;
 	rs->npseg += nseg + 1;
 	rs->nplist += total;
@@ -244,15 +285,17 @@ static int fp_portix_all(struct fp_ruleset *rs, struct fp_pord *o,
 	return err;
 }
 
-int fp_portix_build(struct fp_ruleset *rs, const uint32_t *csig)
+int fp_portix_build(struct fp_ruleset *rs, const uint32_t *csig, const struct fp_pfilt *filt)
 {
-	struct fp_pscratch w = { 0 };
+	struct fp_pscratch w = { .filt = filt };
 	struct fp_pord *o, *tmp;
 	uint32_t c;
 	int err;
 
 	if (!rs->npcls)
 		return 0;
+	if (rs->npcls > FP_PORT_MAX_ENTRIES) /* an entry each at least */
+		return -E2BIG;
 	o = malloc(rs->npcls * sizeof(*o));
 	tmp = malloc(rs->npcls * sizeof(*tmp));
 	err = o && tmp ? fp_pscratch_init(&w) : -ENOMEM;
@@ -271,7 +314,8 @@ size_t fp_portix_bytes(const struct fp_ruleset *rs)
 	return rs->npcls * (sizeof(*rs->pcls) + sizeof(*rs->prange)) +
 	       rs->npidx * sizeof(*rs->pidx) +
 	       rs->npseg * sizeof(*rs->pseg) +
-	       rs->nplist * sizeof(*rs->plist) + rs->npbucket * sizeof(*rs->pbucket);
+	       rs->nplist * sizeof(*rs->plist) + rs->npbucket * sizeof(*rs->pbucket) +
+	       rs->npbits * sizeof(*rs->pbits);
 }
 
 void fp_portix_fini(struct fp_ruleset *rs)
@@ -282,4 +326,5 @@ void fp_portix_fini(struct fp_ruleset *rs)
 	free(rs->pseg);
 	free(rs->plist);
 	free(rs->pbucket);
+	free(rs->pbits);
 }

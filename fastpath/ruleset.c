@@ -122,6 +122,7 @@ struct fp_build {
 	uint32_t *pcl;     /* per rule: port class id, or FP_NONE */
 	uint32_t *csig;    /* port class id -> sig id, then its slot */
 	struct fp_prange *crange; /* port class id -> its ranges */
+	struct fp_pfilt *cfilt;   /* port class id -> its address filter */
 	uint32_t *hcls;    /* (sig id, ranges) -> port class id hash */
 	uint32_t ncls;
 	uint32_t *slot;    /* sig id -> slot in rs->sigs */
@@ -141,6 +142,7 @@ static void fp_build_fini(struct fp_build *b)
 	fp_big_free(b->pcl);
 	fp_big_free(b->csig);
 	fp_big_free(b->crange);
+	free(b->cfilt);
 	fp_big_free(b->hcls);
 	fp_big_free(b->gid);
 	fp_big_free(b->skey);
@@ -433,7 +435,8 @@ static int fp_build_pclasses(struct fp_build *b, struct fp_ruleset *rs)
 		return 0;
 	rs->pcls = malloc(b->ncls * sizeof(*rs->pcls));
 	rs->prange = malloc(b->ncls * sizeof(*rs->prange));
-	if (!rs->pcls || !rs->prange)
+	b->cfilt = calloc(b->ncls, sizeof(*b->cfilt));
+	if (!rs->pcls || !rs->prange || !b->cfilt)
 		return -ENOMEM;
 	rs->npcls = b->ncls;
 	for (c = 0; c < b->ncls; c++) {
@@ -505,11 +508,47 @@ static unsigned fp_sig_width(uint32_t key)
 	return (key & 3) == 1 ? 32 : 128;
 }
 
-/* A src-only or dst-only group: one table. */
-static int fp_build_single(struct fp_build *b, struct fp_ruleset *rs,
-			   struct fp_sig *s, const uint32_t *idx, size_t k,
-			   int dst)
+/* Leading bits a and b share, of width. */
+static unsigned fp_common_bits(fp_u128 a, fp_u128 b, unsigned width)
 {
+	fp_u128 x = a ^ b;
+	uint64_t hi = (uint64_t)(x >> 64), lo = (uint64_t)x;
+
+	if (width == 32)
+		return (uint32_t)x ? (unsigned)__builtin_clz((uint32_t)x) : 32;
+	return hi ? (unsigned)__builtin_clzll(hi) : lo ? 64 + (unsigned)__builtin_clzll(lo) : 128;
+}
+
+/* Node's address table over p[0..k) (sorted by address): when the node
+ * is a port class, its filter (struct fp_pent) becomes the prefix that
+ * covers them all. Every address of every p[i] shares its first len
+ * bits and the bits the lowest and highest addresses share. */
+static void fp_build_filter(struct fp_build *b, uint32_t node, const struct fp_lpm_pfx *p,
+			    size_t k, unsigned width, int dst)
+{
+	struct fp_pfilt *f;
+	unsigned len = fp_common_bits(p[0].addr, p[k - 1].addr, width);
+	uint32_t top;
+	size_t i;
+
+	if (node < b->nsig)
+		return;
+	f = &b->cfilt[node - b->nsig];
+	for (i = 0; i < k; i++)
+		len = p[i].len < len ? p[i].len : len;
+	len = len < 32 ? len : 32;
+	top = width == 32 ? (uint32_t)p[0].addr : (uint32_t)(p[0].addr >> 96);
+	f->key = len ? top & ~(uint32_t)0 << (32 - len) : 0;
+	f->shift = (uint8_t)(32 - len);
+	f->dst = (uint8_t)dst;
+	f->tables++;
+}
+
+/* A src-only or dst-only group: one table. */
+static int fp_build_single(struct fp_build *b, struct fp_ruleset *rs, uint32_t node,
+			   const uint32_t *idx, size_t k, int dst)
+{
+	struct fp_sig *s = fp_build_node(b, rs, node);
 	uint32_t tab;
 	int err;
 
@@ -517,6 +556,7 @@ static int fp_build_single(struct fp_build *b, struct fp_ruleset *rs,
 	err = fp_lpm_add(&rs->lpm, fp_sig_width(s->key), b->pfx, k, &tab);
 	if (err)
 		return err;
+	fp_build_filter(b, node, b->pfx, k, fp_sig_width(s->key), dst); /* sorted by the add */
 	if (dst) {
 		s->dst_tab = tab;
 		s->dst_min = idx[0];
@@ -594,9 +634,10 @@ static int fp_build_run(struct fp_build *b, struct fp_ruleset *rs,
 }
 
 /* A src+dst group: a destination table per distinct source prefix. */
-static int fp_build_both(struct fp_build *b, struct fp_ruleset *rs,
-			 struct fp_sig *s, const uint32_t *idx, size_t k)
+static int fp_build_both(struct fp_build *b, struct fp_ruleset *rs, uint32_t node,
+			 const uint32_t *idx, size_t k)
 {
+	struct fp_sig *s = fp_build_node(b, rs, node);
 	uint32_t lenmin[129];
 	size_t i, j;
 	int err;
@@ -610,6 +651,7 @@ static int fp_build_both(struct fp_build *b, struct fp_ruleset *rs,
 	memset(lenmin, 0xff, sizeof(lenmin));
 	fp_fill_pfx(b->rules, idx, k, 0, b->pfx);
 	fp_lpm_sort(b->mem, fp_sig_width(s->key), b->pfx, k);
+	fp_build_filter(b, node, b->pfx, k, fp_sig_width(s->key), 0);
 	for (i = 0; i < k; i = j) {
 		for (j = i + 1; j < k && b->pfx[j].addr == b->pfx[i].addr &&
 		     b->pfx[j].len == b->pfx[i].len; j++)
@@ -627,7 +669,6 @@ static int fp_build_both(struct fp_build *b, struct fp_ruleset *rs,
 static int fp_build_tables(struct fp_build *b, struct fp_ruleset *rs)
 {
 	size_t g, ng = ((size_t)b->nsig + b->ncls) * 3;
-	struct fp_sig *s;
 	uint32_t k;
 	int err = 0;
 
@@ -635,11 +676,10 @@ static int fp_build_tables(struct fp_build *b, struct fp_ruleset *rs)
 		k = b->first[g + 1] - b->first[g];
 		if (!k)
 			continue;
-		s = fp_build_node(b, rs, (uint32_t)(g / 3));
 		if (g % 3 == 2)
-			err = fp_build_both(b, rs, s, b->order + b->first[g], k);
+			err = fp_build_both(b, rs, (uint32_t)(g / 3), b->order + b->first[g], k);
 		else
-			err = fp_build_single(b, rs, s, b->order + b->first[g],
+			err = fp_build_single(b, rs, (uint32_t)(g / 3), b->order + b->first[g],
 					      k, g % 3);
 	}
 	return err;
@@ -704,7 +744,7 @@ static int fp_ruleset_compile(struct fp_ruleset *rs)
 		err = fp_build_bkeys(&b, rs);
 	if (!err) {
 		fp_build_mins(rs);
-		err = fp_portix_build(rs, b.csig);
+		err = fp_portix_build(rs, b.csig, b.cfilt);
 	}
 	if (!err)
 		err = fp_sigcand_build(rs);

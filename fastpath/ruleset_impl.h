@@ -99,13 +99,30 @@ struct fp_pseg {
 };
 
 /* One class in an interval's list: the class (rs->pcls), its lowest rule
- * (a walk stops at the first that cannot beat the best so far) and its
+ * (a walk stops at the first that cannot beat the best so far), its
  * range on the other side (sport in a dport index, dport in a sport
- * index), so that a lookup reads only the classes the packet matches. */
+ * index) and an address filter, so that a lookup reads only the classes
+ * the packet can match. The filter: when the class has one address table
+ * and no address-free rule, the top 32 bits of the prefix that covers
+ * all of that table's prefixes (a class of one rule: its own prefix); a
+ * packet whose address (source or destination: fdst) differs from fkey
+ * in those bits cannot match the class. fshift is 32 minus the filter's
+ * length: 32 lets every packet through. */
 struct fp_pent {
-	uint32_t cls;
+	uint32_t cls : 25;
+	uint32_t fdst : 1;
+	uint32_t fshift : 6;
 	uint32_t min;
 	uint16_t lo, hi;
+	uint32_t fkey;
+};
+
+/* Filters being built, per class (ruleset.c, then portix.c). */
+struct fp_pfilt {
+	uint32_t key;
+	uint8_t shift;
+	uint8_t dst;
+	uint8_t tables; /* address tables the class has */
 };
 
 /* One port index: intervals rs->pseg[seg .. seg + nseg) (pseg[seg + nseg]
@@ -113,15 +130,20 @@ struct fp_pent {
  * FP_PORT_BUCKET_MIN intervals also has FP_PORT_BUCKETS + 1 entries at
  * rs->pbucket[bucket]: the interval (from seg) holding the first port of
  * each run of 1 << FP_PORT_BUCKET_SHIFT ports, then the last interval,
- * so a lookup searches only the few intervals of the packet's run; else
- * bucket is FP_LPM_NONE. */
+ * so a lookup searches only the few intervals of the packet's run, and
+ * FP_PORT_BITS_WORDS words at rs->pbits[bits]: bit p set when port p's
+ * interval lists a class, so most packets skip the index after one bit
+ * (a port class is mostly a port or a few); else bucket and bits are
+ * FP_LPM_NONE. */
 #define FP_PORT_BUCKET_SHIFT 4
 #define FP_PORT_BUCKETS (65536u >> FP_PORT_BUCKET_SHIFT)
 #define FP_PORT_BUCKET_MIN 16
+#define FP_PORT_BITS_WORDS (65536u / 64)
 struct fp_pidx {
 	uint32_t seg;
 	uint32_t nseg;
 	uint32_t bucket;
+	uint32_t bits;
 };
 
 /* A source prefix length used by a signature's src+dst rules. */
@@ -176,6 +198,8 @@ struct fp_ruleset {
 	size_t nplist;
 	uint32_t *pbucket;        /* the big indexes' buckets, pooled */
 	size_t npbucket;
+	uint64_t *pbits;          /* the big indexes' listed ports, pooled */
+	size_t npbits;
 	/* The one mutable part (rulecount.c): per worker slot, n counts
 	 * (count[s] points into count_mem[s], cache-line aligned); base: what
 	 * equal rules counted in earlier snapshots. */
@@ -231,6 +255,13 @@ static inline const struct fp_sig *fp_sig_find(const struct fp_ruleset *rs,
  * worker prefetches a batch's before counting. Below it that only costs. */
 #define FP_PREFETCH_BYTES ((size_t)1 << 20)
 
+/* Whether port index x may list a class for port (no: skip the index). */
+static inline int fp_port_listed(const struct fp_ruleset *rs, const struct fp_pidx *x,
+				 uint32_t port)
+{
+	return x->bits == FP_LPM_NONE || (rs->pbits[x->bits + (port >> 6)] >> (port & 63) & 1);
+}
+
 /* The interval of port index x that port falls in: the rs->pseg entry
  * of the largest j with pseg[x->seg + j].start <= port (the first starts
  * at 0). */
@@ -262,7 +293,7 @@ static inline uint32_t fp_port_interval(const struct fp_ruleset *rs,
 /* Build the port indexes of every port signature (portix.c) once the
  * classes' tables and lowest rules are known; csig[c] is class c's slot
  * in rs->sigs. 0, -ENOMEM, or -E2BIG past FP_PORT_MAX_ENTRIES. */
-int fp_portix_build(struct fp_ruleset *rs, const uint32_t *csig);
+int fp_portix_build(struct fp_ruleset *rs, const uint32_t *csig, const struct fp_pfilt *filt);
 
 /* Bytes the port classes and indexes hold. */
 size_t fp_portix_bytes(const struct fp_ruleset *rs);
