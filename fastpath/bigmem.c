@@ -6,12 +6,13 @@
  * MADV_FREE is missing, the block is an ordinary mapping and everything
  * still works.
  *
- * A pool keeps up to FP_BIG_SPARES mappings (the oldest goes when a new
- * one comes). A block is taken from the smallest spare that holds it;
- * when none does, from the largest, grown by mremap (its pages move, only
- * the rest is new). A block growing past its mapping moves into a spare
- * that holds it, where there is one: copying is far cheaper than faulting
- * fresh pages in. */
+ * A pool keeps up to FP_BIG_SPARES mappings of no more bytes in all than
+ * its blocks in use have (the oldest spares go first). A block is taken
+ * from the smallest spare that holds it, its unused tail unmapped; when
+ * none does, from the largest, grown by mremap (its pages move, only the
+ * rest is new). A block growing past its mapping moves into a spare that
+ * holds it, where there is one: copying is far cheaper than faulting
+ * fresh pages in. A pooled block keeps its mapping when it shrinks. */
 #define _GNU_SOURCE /* mremap */
 #include <pthread.h>
 #include <stdint.h>
@@ -110,8 +111,8 @@ static long fp_big_pool_pick(const struct fp_big_pool *pool, size_t len)
 	return fit >= 0 ? fit : big;
 }
 
-/* A spare for a block of len bytes, grown to len when it is smaller;
- * base NULL when there is none. */
+/* A spare cut or grown to len bytes (with fit_only, only one that holds
+ * them); base NULL when there is none. */
 static struct fp_big_spare fp_big_pool_take(struct fp_big_pool *pool, size_t len, int fit_only)
 {
 	struct fp_big_spare s = { 0 };
@@ -144,12 +145,34 @@ static void fp_big_pool_free(struct fp_big_pool *pool)
 	free(pool);
 }
 
+/* Move every spare into gone (the lock held); returns how many. */
+static size_t fp_big_pool_empty(struct fp_big_pool *pool, struct fp_big_spare *gone)
+{
+	size_t n = pool->nspare;
+
+	memcpy(gone, pool->spare, n * sizeof(*gone));
+	pool->nspare = 0;
+	pool->spare_bytes = 0;
+	return n;
+}
+
+/* After the unlock: unmap what left the pool, and free the pool when
+ * nothing may touch it any more (last). */
+static void fp_big_pool_settle(struct fp_big_pool *pool, const struct fp_big_spare *gone,
+			       size_t n, int last)
+{
+	for (size_t i = 0; i < n; i++)
+		munmap(gone[i].base, gone[i].len);
+	if (last)
+		fp_big_pool_free(pool);
+}
+
 /* A mapping back into its pool, which then drops its oldest spares
  * beyond the bytes in use; unmapped once the pool is closed. */
 static void fp_big_pool_put(struct fp_big_pool *pool, void *base, size_t len)
 {
 	struct fp_big_spare gone[FP_BIG_SPARES + 1];
-	size_t n = 0, i;
+	size_t n = 0;
 	int last;
 
 	(void)madvise(base, len, MADV_FREE);
@@ -168,32 +191,26 @@ static void fp_big_pool_put(struct fp_big_pool *pool, void *base, size_t len)
 	}
 	last = pool->closed && !pool->in_use;
 	pthread_mutex_unlock(&pool->lock);
-	for (i = 0; i < n; i++)
-		munmap(gone[i].base, gone[i].len);
-	if (last)
-		fp_big_pool_free(pool);
+	fp_big_pool_settle(pool, gone, n, last);
 }
 
 void fp_big_pool_drain(struct fp_big_pool *pool)
 {
-	struct fp_big_spare s;
+	struct fp_big_spare gone[FP_BIG_SPARES];
+	size_t n;
 
 	if (!pool)
 		return;
-	for (;;) {
-		pthread_mutex_lock(&pool->lock);
-		s = pool->nspare ? fp_big_pool_remove(pool, pool->nspare - 1) : (struct fp_big_spare){ 0 };
-		pthread_mutex_unlock(&pool->lock);
-		if (!s.base)
-			return;
-		munmap(s.base, s.len);
-	}
+	pthread_mutex_lock(&pool->lock);
+	n = fp_big_pool_empty(pool, gone);
+	pthread_mutex_unlock(&pool->lock);
+	fp_big_pool_settle(pool, gone, n, 0);
 }
 
 void fp_big_pool_unref(struct fp_big_pool *pool)
 {
 	struct fp_big_spare gone[FP_BIG_SPARES];
-	size_t n = 0, i;
+	size_t n = 0;
 	int last = 0;
 
 	if (!pool)
@@ -201,17 +218,11 @@ void fp_big_pool_unref(struct fp_big_pool *pool)
 	pthread_mutex_lock(&pool->lock);
 	if (--pool->refs == 0) { /* past the unlock, only a last block's free may touch it */
 		pool->closed = 1;
-		n = pool->nspare;
-		memcpy(gone, pool->spare, n * sizeof(gone[0]));
-		pool->nspare = 0;
-		pool->spare_bytes = 0;
+		n = fp_big_pool_empty(pool, gone);
 		last = !pool->in_use;
 	}
 	pthread_mutex_unlock(&pool->lock);
-	for (i = 0; i < n; i++)
-		munmap(gone[i].base, gone[i].len);
-	if (last)
-		fp_big_pool_free(pool);
+	fp_big_pool_settle(pool, gone, n, last);
 }
 
 size_t fp_big_pool_spare_bytes(struct fp_big_pool *pool)
